@@ -1,0 +1,80 @@
+"""Filtering, resampling, windowing and window rejection (arrays in µV, time on the last axis)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mne
+import numpy as np
+from pydantic import BaseModel, Field
+from scipy import signal
+
+
+class FilterSpec(BaseModel):
+    """Band-pass and notch settings applied before resampling; ``None`` disables a stage."""
+
+    l_freq: float | None = Field(1.0, description="high-pass edge, Hz")
+    h_freq: float | None = Field(80.0, description="low-pass edge, Hz (clipped below the target Nyquist)")
+    notch: float | None = Field(50.0, description="mains frequency to notch with harmonics, Hz")
+
+
+def bandpass(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | None) -> np.ndarray:
+    """Zero-phase FIR band-pass (MNE's defaults). ``x``: (..., n_times). Returns float64."""
+    if l_freq is None and h_freq is None:
+        return np.asarray(x, dtype=np.float64)
+    if h_freq is not None and h_freq >= sfreq / 2:
+        h_freq = None
+    return mne.filter.filter_data(np.asarray(x, dtype=np.float64), sfreq, l_freq, h_freq,
+                                  verbose="error", pad="reflect_limited")
+
+
+def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
+    """Remove ``mains`` Hz and its harmonics below Nyquist with zero-phase IIR notches."""
+    if mains is None:
+        return np.asarray(x, dtype=np.float64)
+    out = np.asarray(x, dtype=np.float64)
+    for f0 in np.arange(mains, sfreq / 2, mains):
+        if f0 >= sfreq / 2 - 1:
+            break
+        b, a = signal.iirnotch(f0, Q=30.0, fs=sfreq)
+        padlen = min(3 * max(len(a), len(b)), out.shape[-1] - 1)
+        out = signal.filtfilt(b, a, out, axis=-1, padlen=padlen)
+    return out
+
+
+def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
+    """Polyphase resampling from ``sfreq`` to ``target`` Hz along the last axis (anti-aliased)."""
+    if abs(sfreq - target) < 1e-9:
+        return np.asarray(x, dtype=np.float64)
+    frac = Fraction(target / sfreq).limit_denominator(1000)
+    return signal.resample_poly(np.asarray(x, dtype=np.float64), frac.numerator, frac.denominator, axis=-1)
+
+
+def preprocess(x: np.ndarray, sfreq: float, target_sfreq: float, spec: FilterSpec) -> np.ndarray:
+    """Notch, band-pass, then resample a continuous segment. ``x``: (..., n_times) → (..., n_times')."""
+    h = spec.h_freq if spec.h_freq is None else min(spec.h_freq, 0.45 * target_sfreq, 0.45 * sfreq)
+    y = notch(x, sfreq, spec.notch)
+    y = bandpass(y, sfreq, spec.l_freq, h)
+    return resample(y, sfreq, target_sfreq)
+
+
+def make_windows(x: np.ndarray, n_times: int, overlap: float = 0.0) -> np.ndarray:
+    """Cut a 1-D segment into windows of ``n_times`` samples; ``overlap`` in [0, 1). Returns (n, n_times)."""
+    if not 0.0 <= overlap < 1.0:
+        raise ValueError(f"overlap must be in [0, 1), got {overlap}")
+    step = max(1, int(round(n_times * (1.0 - overlap))))
+    if len(x) < n_times:
+        return np.empty((0, n_times), dtype=np.float32)
+    starts = np.arange(0, len(x) - n_times + 1, step)
+    idx = starts[:, None] + np.arange(n_times)[None, :]
+    return np.asarray(x, dtype=np.float32)[idx]
+
+
+def reject_windows(w: np.ndarray, min_std: float = 1e-3, max_abs: float | None = None) -> np.ndarray:
+    """Boolean mask of windows to keep: finite, not flat (std ≥ ``min_std``), optionally |x| ≤ ``max_abs``."""
+    keep = np.isfinite(w).all(axis=1)
+    safe = np.where(np.isfinite(w), w, 0.0)
+    keep &= safe.std(axis=1) >= min_std
+    if max_abs is not None:
+        keep &= np.abs(safe).max(axis=1) <= max_abs
+    return keep

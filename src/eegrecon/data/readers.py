@@ -1,0 +1,94 @@
+"""Low-level readers for the file formats of the bundled datasets, with actionable errors.
+
+Every reader returns float64 arrays shaped (n_channels, n_times) or (n_times,) and raises
+:class:`~eegrecon.errors.DataError` naming the file when it cannot.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import mne
+import numpy as np
+import pandas as pd
+import scipy.io as sio
+
+from eegrecon.errors import DataError
+
+
+def check_edf_complete(path: Path) -> None:
+    """Raise if an EDF/BDF file is shorter than its header says (MNE would silently read fewer records)."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        head = fh.read(256)
+        try:
+            header_bytes, n_records, n_signals = int(head[184:192]), int(head[236:244]), int(head[252:256])
+            fh.seek(256 + n_signals * 216)
+            samples = [int(fh.read(8)) for _ in range(n_signals)]
+        except ValueError:
+            raise DataError(f"{path}: not a valid EDF/BDF header; the file is corrupt or not EDF") from None
+    if n_records < 0:
+        return  # unknown record count (recording not closed): MNE infers it from the size
+    width = 3 if path.suffix.lower() == ".bdf" else 2
+    expected = header_bytes + n_records * sum(samples) * width
+    actual = path.stat().st_size
+    if actual < expected:
+        raise DataError(f"{path}: truncated: the header announces {n_records} records ({expected} bytes) but the "
+                        f"file has {actual} bytes; re-export or re-copy the recording")
+
+
+def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
+    """Read any file ``mne.io.read_raw`` understands (EDF/BDF/FIF/BrainVision/EEGLAB…), preloaded.
+
+    EDF/BDF files are first checked against their header for truncation.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    if path.suffix.lower() in (".edf", ".bdf"):
+        check_edf_complete(path)
+    try:
+        return mne.io.read_raw(path, preload=True, verbose="error", **kwargs)
+    except Exception as exc:  # MNE raises many types for bad files
+        raise DataError(f"{path}: cannot read as EEG ({type(exc).__name__}: {exc}); "
+                        "check the file is complete and in a format MNE reads") from None
+
+
+def read_mat(path: Path, variable: str) -> np.ndarray:
+    """One variable of a MATLAB file as a float64 array."""
+    if not Path(path).is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        mat = sio.loadmat(path, variable_names=[variable])
+    except Exception as exc:
+        raise DataError(f"{path}: cannot read MATLAB file ({exc})") from None
+    if variable not in mat:
+        raise DataError(f"{path}: variable {variable!r} missing; expected the dataset's original file")
+    return np.asarray(mat[variable], dtype=np.float64)
+
+
+def read_table(path: Path, *, header: bool = True, sep: str | None = ",") -> pd.DataFrame:
+    """A (possibly gzip-compressed) CSV or whitespace table."""
+    if not Path(path).is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        if sep is None:
+            return pd.read_csv(path, sep=r"\s+", header=0 if header else None, engine="c")
+        return pd.read_csv(path, sep=sep, header=0 if header else None)
+    except (OSError, EOFError, gzip.BadGzipFile, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot parse table ({exc}); the file may be truncated or corrupt") from None
+
+
+def read_wfdb(path_without_ext: Path) -> tuple[np.ndarray, float]:
+    """A WFDB record (``.hea`` + ``.dat``) as (n_channels, n_times) in the header's physical units."""
+    import wfdb
+
+    hea = Path(str(path_without_ext) + ".hea")
+    if not hea.is_file():
+        raise DataError(f"{hea}: WFDB header not found")
+    try:
+        rec = wfdb.rdrecord(str(path_without_ext))
+    except Exception as exc:
+        raise DataError(f"{path_without_ext}: cannot read WFDB record ({exc})") from None
+    return np.asarray(rec.p_signal, dtype=np.float64).T, float(rec.fs)

@@ -1,0 +1,100 @@
+"""One evaluation path for ``evaluate``, the benchmarks and the noise analysis.
+
+``evaluate(method, pairs)`` → a per-window metrics table; the callers differ only in which methods, noises
+and SNRs they pass and how they render the table.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from eegrecon.data.corpus import Corpus
+from eegrecon.data.pairs import EEGDENOISENET_TEST_SNRS, EEGDENOISENET_TRAIN_RANGE, PairSet
+from eegrecon.data.sampling import fixed_pairs, random_pairs
+from eegrecon.method import Method
+from eegrecon.metrics import METRIC_NAMES, all_metrics
+from eegrecon.noise import get_noise
+
+
+class EvalConfig(BaseModel):
+    """Which contaminations, SNR levels and how many pairs to evaluate on."""
+
+    noises: list[str] = Field(default_factory=lambda: ["eog", "emg", "motion", "mixed"])
+    snrs: list[float] = Field(default_factory=lambda: EEGDENOISENET_TEST_SNRS.tolist())
+    train_snr_range: tuple[float, float] = EEGDENOISENET_TRAIN_RANGE
+    snr_definition: str = "rms"
+    n_test_windows: int = Field(300, description="clean test windows per noise (each at every SNR level)")
+    n_train_pairs: int = Field(6000, description="training pairs per noise for fitted baselines")
+    seed: int = 0
+
+
+def noise_seed(base: int, name: str, split: str) -> int:
+    """A fixed, distinct seed per (noise, split) so every method sees identical mixtures."""
+    return (base * 1_000_003 + zlib.crc32(f"{name}/{split}".encode())) % (2**32)
+
+
+def make_test_pairs(corpus: Corpus, noise: str, cfg: EvalConfig, split: str = "test") -> PairSet:
+    gen = get_noise(noise, corpus.pools(split))
+    return fixed_pairs(corpus.clean[split], gen, np.asarray(cfg.snrs), cfg.n_test_windows,
+                       noise_seed(cfg.seed, noise, split), noise, cfg.snr_definition)
+
+
+def make_train_pairs(corpus: Corpus, noise: str, cfg: EvalConfig, n: int | None = None) -> PairSet:
+    gen = get_noise(noise, corpus.pools("train"))
+    rng = np.random.default_rng(noise_seed(cfg.seed, noise, "train"))
+    return random_pairs(corpus.clean["train"], gen, n or cfg.n_train_pairs, cfg.train_snr_range, rng, noise,
+                        cfg.snr_definition)
+
+
+def evaluate(method: Method, pairs: PairSet, batch: int = 4096) -> pd.DataFrame:
+    """Denoise every pair and compute every metric. Returns one row per pair."""
+    outs = []
+    for start in range(0, len(pairs), batch):
+        part = pairs.subset(np.arange(start, min(start + batch, len(pairs))))
+        oracle = {"clean": part.clean.astype(np.float64), "artifact": part.artifact.astype(np.float64)} \
+            if method.requires_oracle else {}
+        den = method.denoise(part.noisy.astype(np.float64), pairs.sfreq, **oracle)
+        outs.append(all_metrics(den, part.clean, part.noisy, pairs.sfreq))
+    metrics = {k: np.concatenate([o[k] for o in outs]) for k in outs[0]}
+    table = pd.DataFrame({"method": method.name, "noise": pairs.noise, "snr": pairs.snr_db, **metrics})
+    # the clean window of each pair: fixed_pairs repeats the same windows, in order, at every SNR level
+    table.insert(3, "window", table.groupby(["noise", "snr"], sort=False).cumcount())
+    return table
+
+
+def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: EvalConfig,
+                progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit each method per noise type on training pairs and evaluate it on the fixed test pairs.
+
+    Returns (per-window table, timing table with fit and denoise seconds per method and noise).
+    """
+    tables, timing = [], []
+    for noise in cfg.noises:
+        train, test = make_train_pairs(corpus, noise, cfg), make_test_pairs(corpus, noise, cfg)
+        for name, factory in methods.items():
+            if progress:
+                progress(f"{name} on {noise}")
+            method = factory()
+            t0 = time.perf_counter()
+            method.fit(train)
+            t1 = time.perf_counter()
+            table = evaluate(method, test)
+            t2 = time.perf_counter()
+            table["method"] = name
+            tables.append(table)
+            timing.append({"method": name, "noise": noise, "fit_s": t1 - t0, "eval_s": t2 - t1,
+                           "windows": len(test)})
+    return pd.concat(tables, ignore_index=True), pd.DataFrame(timing)
+
+
+def summarise(table: pd.DataFrame, by: Sequence[str] = ("noise", "method"),
+              metrics: Sequence[str] = METRIC_NAMES) -> pd.DataFrame:
+    """Mean of each metric over windows and SNR levels per group (EEGdenoiseNet reports the mean over
+    the SNR grid; with equal windows per level this equals the mean of the per-level means)."""
+    return table.groupby(list(by), sort=False)[list(metrics)].mean().reset_index()

@@ -1,0 +1,84 @@
+"""Reconstruction metrics, vectorised over windows (arrays (n, T), time last).
+
+RMS(g) = sqrt(mean(g²)). Definitions follow EEGdenoiseNet (Zhang et al. 2021):
+
+- ``rrmse_t`` = RMS(ŷ − x) / RMS(x)
+- ``rrmse_s`` = RMS(P(ŷ) − P(x)) / RMS(P(x)), with P the **Welch PSD**: Hann window of 1 s
+  (``sfreq`` samples, or the whole window if shorter), 50 % overlap, mean of periodograms, one-sided
+  density (scipy.signal.welch defaults otherwise: constant detrend). Frequencies 0–Nyquist.
+- ``cc`` = Pearson correlation of ŷ and x
+- ``snr_out`` = 10·log10(Σx² / Σ(ŷ − x)²) (power dB), ``delta_snr`` = snr_out − snr_in with
+  snr_in = 10·log10(Σx² / Σ(y − x)²), the same power definition on both sides.
+- ``bp_err_<band>`` = |Pb(ŷ) − Pb(x)| / Pb(x), Pb the Welch power integrated over the band.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal
+
+BANDS: dict[str, tuple[float, float]] = {"delta": (1.0, 4.0), "theta": (4.0, 8.0), "alpha": (8.0, 13.0),
+                                         "beta": (13.0, 30.0), "gamma": (30.0, 80.0)}
+_EPS = 1e-20
+
+
+def _rms(x: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.mean(np.square(x, dtype=np.float64), axis=-1))
+
+
+def psd(x: np.ndarray, sfreq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Welch PSD used by every spectral metric. Returns (freqs (F,), power (n, F))."""
+    nperseg = int(min(x.shape[-1], round(sfreq)))
+    return signal.welch(np.asarray(x, dtype=np.float64), fs=sfreq, window="hann", nperseg=nperseg,
+                        noverlap=nperseg // 2, axis=-1)
+
+
+def rrmse_t(denoised: np.ndarray, clean: np.ndarray) -> np.ndarray:
+    return _rms(denoised - clean) / np.maximum(_rms(clean), _EPS)
+
+
+def rrmse_s(denoised: np.ndarray, clean: np.ndarray, sfreq: float) -> np.ndarray:
+    _, pd = psd(denoised, sfreq)
+    _, pc = psd(clean, sfreq)
+    return _rms(pd - pc) / np.maximum(_rms(pc), _EPS)
+
+
+def cc(denoised: np.ndarray, clean: np.ndarray) -> np.ndarray:
+    a = denoised - denoised.mean(axis=-1, keepdims=True)
+    b = clean - clean.mean(axis=-1, keepdims=True)
+    den = np.sqrt(np.sum(a * a, axis=-1) * np.sum(b * b, axis=-1))
+    return np.sum(a * b, axis=-1) / np.maximum(den, _EPS)
+
+
+def snr_power_db(clean: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+    """10·log10(Σx² / Σ(estimate − x)²) per window."""
+    num = np.sum(np.square(clean, dtype=np.float64), axis=-1)
+    err = np.sum(np.square(estimate - clean, dtype=np.float64), axis=-1)
+    return 10.0 * np.log10(np.maximum(num, _EPS) / np.maximum(err, _EPS))
+
+
+def band_power_errors(denoised: np.ndarray, clean: np.ndarray, sfreq: float) -> dict[str, np.ndarray]:
+    """Relative band-power error per band below Nyquist."""
+    f, pd = psd(denoised, sfreq)
+    _, pc = psd(clean, sfreq)
+    out = {}
+    for name, (lo, hi) in BANDS.items():
+        sel = (f >= lo) & (f < min(hi, sfreq / 2))
+        if not sel.any():
+            continue
+        bd, bc = pd[:, sel].sum(axis=-1), pc[:, sel].sum(axis=-1)
+        out[f"bp_err_{name}"] = np.abs(bd - bc) / np.maximum(bc, _EPS)
+    return out
+
+
+def all_metrics(denoised: np.ndarray, clean: np.ndarray, noisy: np.ndarray, sfreq: float
+                ) -> dict[str, np.ndarray]:
+    """Every metric per window: {name: (n,)}."""
+    denoised, clean, noisy = (np.atleast_2d(np.asarray(a, dtype=np.float64)) for a in (denoised, clean, noisy))
+    snr_out = snr_power_db(clean, denoised)
+    return {"rrmse_t": rrmse_t(denoised, clean), "rrmse_s": rrmse_s(denoised, clean, sfreq),
+            "cc": cc(denoised, clean), "snr_out": snr_out, "delta_snr": snr_out - snr_power_db(clean, noisy),
+            **band_power_errors(denoised, clean, sfreq)}
+
+
+METRIC_NAMES = ("rrmse_t", "rrmse_s", "cc", "snr_out", "delta_snr")

@@ -1,0 +1,37 @@
+"""Mixtures of contaminations with per-component weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eegrecon.data.pairs import rms
+from eegrecon.noise.base import Noise
+
+
+class Mixture(Noise):
+    """Weighted sum of several contaminations, each first scaled to unit RMS per window, so a weight is
+    the component's share of the mixture's amplitude before the whole is scaled to the target SNR.
+    """
+
+    family = "mixture"
+
+    def __init__(self, components: list[tuple[Noise, float]], name: str = "mixture"):
+        if not components:
+            raise ValueError("a mixture needs at least one component")
+        self.components, self.name = components, name
+        origins = {"real" if c.origin == "real" else "simulated" for c, _ in components}
+        self.origin = "+".join(sorted(origins, reverse=True))
+
+    def generate_parts(self, n: int, n_times: int, sfreq: float, rng: np.random.Generator) -> list[np.ndarray]:
+        """Each weighted, unit-RMS component (n, n_times); their sum is :meth:`generate`."""
+        parts = []
+        for noise, weight in self.components:
+            x = noise.generate(n, n_times, sfreq, rng)
+            parts.append(weight * x / np.maximum(rms(x), 1e-12)[:, None])
+        return parts
+
+    def generate(self, n, n_times, sfreq, rng):
+        return np.sum(self.generate_parts(n, n_times, sfreq, rng), axis=0)
+
+    def describe(self) -> str:
+        return "mixture of " + ", ".join(f"{c.name}×{w:g}" for c, w in self.components)

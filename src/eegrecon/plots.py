@@ -1,0 +1,65 @@
+"""Figures shared by the CLI, the main job and the benchmarks (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from eegrecon.metrics import psd  # noqa: E402
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def plot_window_triplet(ax_time, ax_psd, sfreq: float, traces: dict[str, np.ndarray], title: str) -> None:
+    """Overlay named 1-D traces in time (µV or normalised) and their Welch PSDs (log scale)."""
+    t = np.arange(len(next(iter(traces.values())))) / sfreq
+    for name, x in traces.items():
+        ax_time.plot(t, x, lw=0.8, label=name)
+        f, p = psd(x[None, :], sfreq)
+        ax_psd.semilogy(f, p[0] + 1e-12, lw=0.8, label=name)
+    ax_time.set_title(title, fontsize=9)
+    ax_time.set_xlabel("time (s)")
+    ax_psd.set_xlabel("frequency (Hz)")
+    ax_psd.set_ylabel("PSD")
+    ax_time.legend(fontsize=7, loc="upper right")
+
+
+def plot_examples(rows: list[tuple[str, float, dict[str, np.ndarray]]], sfreq: float, path: Path,
+                  ylabel: str = "µV") -> Path:
+    """One row per example: (title, _, {name: trace}) → time panel and PSD panel."""
+    fig, axes = plt.subplots(len(rows), 2, figsize=(11, 2.4 * len(rows)), squeeze=False,
+                             gridspec_kw={"width_ratios": [2.2, 1]})
+    for (title, _, traces), (a, b) in zip(rows, axes):
+        plot_window_triplet(a, b, sfreq, traces, title)
+        a.set_ylabel(ylabel)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_metric_vs_snr(table: pd.DataFrame, metric: str, path: Path) -> Path:
+    """Mean ``metric`` per SNR level, one panel per noise, one line per method."""
+    noises = list(dict.fromkeys(table["noise"]))
+    fig, axes = plt.subplots(1, len(noises), figsize=(3.6 * len(noises), 3.2), squeeze=False, sharey=True)
+    for ax, noise in zip(axes[0], noises):
+        sub = table[table["noise"] == noise].groupby(["method", "snr"], sort=False)[metric].mean().reset_index()
+        for method, g in sub.groupby("method", sort=False):
+            ax.plot(g["snr"], g[metric], marker="o", ms=3, label=method)
+        ax.set_title(noise)
+        ax.set_xlabel("SNR (dB)")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel(metric)
+    axes[0][-1].legend(fontsize=7)
+    fig.tight_layout()
+    return _save(fig, path)

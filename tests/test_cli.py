@@ -1,0 +1,62 @@
+"""The command-line interface, run as a user would (simulated data: no ../shared needed)."""
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from eegrecon.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "eegrecon.cli", *args], capture_output=True, text=True)
+
+
+def test_help_lists_commands():
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for cmd in ("run", "evaluate", "data", "noise"):
+        assert cmd in res.output
+
+
+def test_missing_data_dir_is_one_line_error(tmp_path):
+    res = _run("data", "summary", "--data-dir", str(tmp_path / "nowhere"))
+    assert res.returncode == 2
+    assert "does not exist" in res.stderr and "Traceback" not in res.stdout + res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_noise_list_shows_every_noise(no_shared):
+    res = runner.invoke(app, ["noise", "list"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    for name in ("white", "line", "eog", "mixture", "clipping"):
+        assert name in res.output
+    assert "simulated (no real eog found)" in res.output
+
+
+@pytest.mark.slow
+def test_run_main_job_on_simulated_data(no_shared, tmp_path):
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["run", "--out", str(out)], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    for f in ("config.yaml", "split.json", "data_summary.md", "figures/data_examples.png", "baselines/summary.md",
+              "baselines/metrics.csv", "baselines/figures/rrmse_t_vs_snr.png"):
+        assert (out / f).is_file(), f
+    text = (out / "baselines" / "summary.md").read_text()
+    assert "wiener" in text and "oracle_wiener" in text and "eog" in text
+
+
+def test_data_summary_and_plot_on_simulated(no_shared, tmp_path):
+    res = runner.invoke(app, ["data", "summary"], terminal_width=200)
+    assert res.exit_code == 0 and "simulated_eeg" in res.output and "-7, -6" in res.output
+    res = runner.invoke(app, ["data", "plot", "--out", str(tmp_path / "p.png")], terminal_width=200)
+    assert res.exit_code == 0 and (tmp_path / "p.png").stat().st_size > 10_000
+
+
+def test_data_summary_on_real_data(shared_data):
+    res = runner.invoke(app, ["data", "summary", "--data-dir", str(shared_data)], terminal_width=250)
+    assert res.exit_code == 0, res.output
+    assert "eegmat" in res.output and "malta_eog" in res.output and "time-blocks" in res.output
