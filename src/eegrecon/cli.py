@@ -130,6 +130,39 @@ def noise_list(data_dir: Path | None = DataDirOpt) -> None:
     console.print(table)
 
 
+@noise_app.command("gallery")
+def noise_gallery(out: Path = typer.Option(Path("runs/noise_gallery"), help="folder for the PNGs"),
+                  data_dir: Path | None = DataDirOpt,
+                  snr: float = typer.Option(0.0, help="SNR of the mixtures, dB (rms definition)")) -> None:
+    """A figure per contamination: clean window, artifact, mixture and their power spectra."""
+    from eegrecon.noise.gallery import gallery
+
+    corpus = _corpus(data_dir)
+    with spinner("drawing") as step:
+        step("gallery")
+        paths = gallery(corpus, out, snr=snr)
+    console.print(f"wrote {len(paths)} figures to {out}/")
+
+
+@noise_app.command("compare")
+def noise_compare(out: Path = typer.Option(Path("runs/noise_compare"), help="folder for the figure and JSON"),
+                  data_dir: Path | None = DataDirOpt) -> None:
+    """Spectra of simulated vs real EOG, EMG and motion, with their log-spectral distance (dB)."""
+    from eegrecon.noise.gallery import compare_real_simulated
+    from eegrecon.pipeline import write_json
+
+    corpus = _corpus(data_dir)
+    if not corpus.artifacts:
+        raise EegreconError("no real artifacts found: pass --data-dir with the real recordings to compare")
+    res = compare_real_simulated(corpus, out / "real_vs_simulated.png")
+    write_json(out / "real_vs_simulated.json", res)
+    for fam, r in res.items():
+        console.print(f"{fam}: simulated vs real {r['sim_vs_real_db']:.2f} dB; "
+                      + "; ".join(f"{k} {v:.2f}" for k, v in r.items() if k.endswith("_db") and k != "sim_vs_real_db"
+                                  and v is not None))
+    console.print(f"wrote {out}/real_vs_simulated.png and .json")
+
+
 def main() -> None:
     """Entry point: user errors print one line and exit 2, never a traceback."""
     try:
