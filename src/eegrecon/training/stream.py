@@ -1,0 +1,54 @@
+"""Training batches mixed on the fly: each step draws fresh artifacts, noise types and SNRs."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from eegrecon.data.corpus import Corpus
+from eegrecon.data.pairs import PairSet
+from eegrecon.data.sampling import contaminate
+from eegrecon.noise import get_noise
+
+
+class CleanWindows(Dataset):
+    """Map-style dataset of clean training-window indices (what DistributedSampler shards)."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> int:
+        return i
+
+
+class PairMixer:
+    """Turns clean-window indices into a normalised (noisy, clean) batch with per-window noise type and SNR."""
+
+    def __init__(self, corpus: Corpus, noises: list[str], snr_range: tuple[float, float], definition: str = "rms",
+                 split: str = "train"):
+        self.clean = corpus.clean[split]
+        self.noises = list(noises)
+        self.generators = {n: get_noise(n, corpus.pools(split)) for n in self.noises}
+        self.snr_range, self.definition = snr_range, definition
+
+    def pairs(self, indices: np.ndarray, rng: np.random.Generator) -> PairSet:
+        x = self.clean.x[indices].astype(np.float64)
+        kinds = rng.integers(0, len(self.noises), len(indices))
+        snr = rng.uniform(*self.snr_range, len(indices))
+        parts = []
+        for k, name in enumerate(self.noises):
+            sel = np.flatnonzero(kinds == k)
+            if len(sel):
+                parts.append((sel, contaminate(x[sel], self.generators[name], snr[sel], self.clean.sfreq, rng, name,
+                                               self.definition)))
+        order = np.concatenate([sel for sel, _ in parts])
+        merged = PairSet.concat([p for _, p in parts])
+        return merged.subset(np.argsort(order))
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        p = self.pairs(indices, rng)
+        return torch.from_numpy(p.noisy[:, None, :]), torch.from_numpy(p.clean[:, None, :])
