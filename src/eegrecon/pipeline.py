@@ -34,8 +34,7 @@ def plot_data_examples(corpus: Corpus, path: Path, noises: list[str], snr: float
     for noise in noises:
         gen = get_noise(noise, corpus.pools("test"))
         pairs = fixed_pairs(corpus.clean["test"], gen, np.array([snr]), 1, noise_seed(seed, noise, "plot"), noise)
-        s = pairs.scale[:, None]
-        traces = {"clean": (pairs.clean * s)[0], "artifact": (pairs.artifact * s)[0], "noisy": (pairs.noisy * s)[0]}
+        traces = pairs.traces_uv(0, noisy_name="noisy")
         rows.append((f"{noise} ({gen.origin}) at {snr:g} dB", snr, traces))
     return plot_examples(rows, corpus.sfreq, path)
 

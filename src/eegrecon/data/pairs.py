@@ -75,6 +75,11 @@ class PairSet:
         """Undo the normalisation: normalised windows (n, T) → µV."""
         return x * self.scale[:, None]
 
+    def traces_uv(self, i: int, noisy_name: str = "noisy") -> dict[str, np.ndarray]:
+        """Pair ``i`` back in µV: {"clean", "artifact", ``noisy_name``} → (T,) arrays (for figures)."""
+        s = self.scale[i]
+        return {"clean": self.clean[i] * s, "artifact": self.artifact[i] * s, noisy_name: self.noisy[i] * s}
+
     def subset(self, index: np.ndarray) -> PairSet:
         return PairSet(self.noisy[index], self.clean[index], self.artifact[index], self.scale[index],
                        self.snr_db[index], self.noise[index], self.sfreq, self.definition)

@@ -35,8 +35,7 @@ def gallery(corpus: Corpus, out: Path, names: list[str] | None = None, snr: floa
         rng = np.random.default_rng(seed + k)
         x = clean.x[rng.integers(len(clean))][None, :].astype(np.float64)
         pairs = contaminate(x, noise, np.array([snr]), clean.sfreq, rng, name)
-        s = pairs.scale[:, None]
-        traces = {"clean": (pairs.clean * s)[0], "artifact": (pairs.artifact * s)[0], "mixture": (pairs.noisy * s)[0]}
+        traces = pairs.traces_uv(0, noisy_name="mixture")
         title = f"{name} — {noise.origin}; SNR {pairs.snr_db[0]:.1f} dB (rms); {noise.describe()[:90]}"
         paths.append(plot_examples([(title, snr, traces)], clean.sfreq, out / f"noise_{name}.png"))
     return paths
