@@ -1,7 +1,7 @@
 import numpy as np
 
 from eegrecon.baselines import BASELINES
-from eegrecon.evaluation import EvalConfig, evaluate, run_methods, summarise, make_test_pairs
+from eegrecon.evaluation import EvalConfig, evaluate, make_test_pairs, run_methods, summarise
 
 
 def test_test_pairs_are_fixed_and_cover_the_snr_grid(sim_corpus):

@@ -18,7 +18,9 @@ app = typer.Typer(help="eegrecon: reconstruct clean EEG from contaminated EEG.",
 data_app = typer.Typer(help="Inspect the study data.", no_args_is_help=True)
 noise_app = typer.Typer(help="The noise and artifact library.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+models_app = typer.Typer(help="Registered architectures and shipped pretrained models.", no_args_is_help=True)
 app.add_typer(noise_app, name="noise")
+app.add_typer(models_app, name="models")
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -66,24 +68,165 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
 
 @app.command()
 def evaluate(data_dir: Path | None = DataDirOpt,
-             noise: list[str] = typer.Option(["eog", "emg", "motion", "mixed"], help="noise types"),
+             model: list[str] = typer.Option([], "--model", "-m", help="trained checkpoint (PATH of a .safetensors "
+                                             "with its .json) or shipped model name; repeatable"),
+             noise: list[str] = typer.Option(["eog", "emg", "motion", "mixed", "mixture"], help="noise types"),
              n_test: int = typer.Option(300, help="clean test windows per noise (each at every SNR)"),
              snr_definition: str = typer.Option("rms", help="'rms' (EEGdenoiseNet) or 'power'"),
+             baselines: bool = typer.Option(True, help="also evaluate the classical baselines"),
              out: Path = typer.Option(Path("runs/evaluate"), help="where tables and figures go")) -> None:
-    """Fit and evaluate every method on the test split; print metrics per artifact type (mean over SNRs)."""
+    """Evaluate models and baselines on the test split; metrics per artifact type and SNR, figures."""
+    from eegrecon.baselines import BASELINES
     from eegrecon.evaluation import EvalConfig
-    from eegrecon.pipeline import evaluate_baselines
+    from eegrecon.neural import load_method
+    from eegrecon.pipeline import evaluate_methods
     from eegrecon.report import to_rich
 
     if snr_definition not in ("rms", "power"):
         raise EegreconError(f"--snr-definition must be 'rms' or 'power', got {snr_definition!r}")
+    methods = dict(BASELINES) if baselines else {}
+    for ref in model:
+        method = load_method(ref)
+        methods[method.name] = lambda m=method: m
+    if not methods:
+        raise EegreconError("nothing to evaluate: pass --model or leave --baselines on")
     corpus = _corpus(data_dir)
     cfg = EvalConfig(noises=noise, n_test_windows=n_test, snr_definition=snr_definition)
     with spinner("evaluating") as step:
-        summary = evaluate_baselines(corpus, cfg, out, step)
+        summary = evaluate_methods(corpus, methods, cfg, out, step)
     console.print(to_rich(summary, f"test split, mean over SNR {cfg.snrs[0]:g}..{cfg.snrs[-1]:g} dB "
                                    f"({snr_definition} SNR)"))
-    console.print(f"per-window metrics and figures in {out}/")
+    console.print(f"per-window metrics (metrics.csv), summary and figures in {out}/")
+
+
+@app.command(context_settings={"allow_extra_args": False})
+def train(overrides: list[str] = typer.Argument(None, help="key=value settings on top of the config, e.g. "
+                                                "max_steps=500 model_kwargs.width=24 data.split_seed=1"),
+          config: Path | None = typer.Option(None, "--config", "-c", help="YAML training config (configs/*.yaml)"),
+          out: Path = typer.Option(Path("runs/train"), help="run directory (config, log, checkpoints)"),
+          resume: bool = typer.Option(False, help="continue from OUT/checkpoints/last after a kill")) -> None:
+    """Train a model: YAML config validated by pydantic, overrides on top, resolved config saved in OUT.
+
+    Runs unchanged under ``torchrun --nproc-per-node N -m eegrecon.cli train ...`` (gloo, rank-0 logging).
+    """
+    import os
+
+    from rich.progress import BarColumn
+
+    from eegrecon.training.config import load_config
+    from eegrecon.training.loop import main_distributed
+
+    cfg = load_config(config, overrides)
+    rank = int(os.environ.get("RANK", "0"))
+    if rank == 0:
+        console.print(f"training {cfg.model} on {', '.join(cfg.noises)} for ≤ {cfg.max_steps} steps "
+                      f"(batch {cfg.batch_size}, loss {cfg.loss}) → {out}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, disable=rank != 0 or not console.is_terminal) as prog:
+        task = prog.add_task("train", total=cfg.max_steps)
+
+        def on_log(rec: dict) -> None:
+            msg = (f"step {rec['step']}: loss {rec['train_loss']:.4f}, val mse {rec['val_mse']:.4f}, "
+                   f"val CC {rec['val_cc']:.3f}")
+            prog.update(task, completed=rec["step"], description=msg)
+            if not console.is_terminal:
+                console.print(msg)
+
+        result = main_distributed(cfg, out, resume=resume, on_log=on_log)
+    if rank == 0:
+        console.print(f"best step {result['best_step']} (val mse {result['best_val_mse']:.4f}) after "
+                      f"{result['train_seconds']:.0f} s; checkpoint {result['checkpoint']}.safetensors")
+
+
+@app.command()
+def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any format mne.io.read_raw reads)"),
+            out: Path = typer.Option(..., "--out", "-o", help="folder for the cleaned files (never the inputs')"),
+            model: str = typer.Option("eegrecon_net", "--model", "-m", help="shipped model name or checkpoint path"),
+            n_jobs: int = typer.Option(1, "--n-jobs", "-j", help="files cleaned in parallel (processes)"),
+            report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
+            overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)")) -> None:
+    """Clean recordings with a trained model: same format out where MNE can export it (EDF, FIF, BrainVision),
+    else FIF (said per file). EEG channels only; bad channels and bad_* annotations are left untouched."""
+    from rich.progress import BarColumn
+
+    from eegrecon.files import clean_files
+
+    missing = [str(p) for p in inputs if not p.is_file()]
+    if missing:
+        raise EegreconError(f"input file(s) not found: {', '.join(missing)}")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, disable=not console.is_terminal) as prog:
+        task = prog.add_task("denoising", total=len(inputs))
+        results = clean_files(inputs, out, model, n_jobs, overwrite, report,
+                              on_done=lambda _: prog.advance(task))
+    failed = 0
+    for res in results:
+        if isinstance(res, Exception):
+            failed += 1
+            err_console.print(f"[red]error:[/red] {res}", highlight=False)
+            continue
+        r = res.report
+        extra = [res.note] if res.note else []
+        if r.get("resampled"):
+            extra.append(f"model ran at {r['model_sfreq']:g} Hz")
+        if r.get("padded"):
+            extra.append("shorter than one window: padded")
+        if r.get("flat_channels"):
+            extra.append(f"flat, left as is: {', '.join(r['flat_channels'])}")
+        if r.get("untouched"):
+            extra.append(f"{len(r['untouched'])} non-EEG/bad channel(s) untouched")
+        console.print(f"{res.input} → {res.output} ({len(r.get('channels', []))} EEG channels"
+                      + (f"; {'; '.join(extra)}" if extra else "") + ")"
+                      + (f"; figure {res.figure}" if res.figure else ""), highlight=False)
+    if failed:
+        raise EegreconError(f"{failed} of {len(inputs)} file(s) failed (see above); the others were written")
+
+
+@app.command()
+def export(model: str = typer.Argument("eegrecon_net", help="shipped model name or checkpoint path"),
+           onnx: Path = typer.Option(..., "--onnx", help="ONNX file to write"),
+           check: bool = typer.Option(True, help="compare ONNX Runtime with PyTorch on random input")) -> None:
+    """Export a model to ONNX (dynamic batch and time axes)."""
+    from eegrecon.export import export_onnx
+
+    path = export_onnx(model, onnx)
+    console.print(f"wrote {path} (input 'noisy', output 'clean': (batch, 1, time) float32, normalised windows)")
+    if check:
+        import numpy as np
+        import torch
+
+        from eegrecon.denoise import resolve_method
+        from eegrecon.export import OnnxWindows
+
+        net = resolve_method(model).model.eval()
+        x = np.random.default_rng(0).standard_normal((4, net.n_times if net.fixed_length else 700))
+        with torch.inference_mode():
+            ref = net(torch.from_numpy(x.astype(np.float32))[:, None])[:, 0].double().numpy()
+        diff = float(np.max(np.abs(OnnxWindows(path)(x) - ref)))
+        console.print(f"ONNX Runtime vs PyTorch: max |difference| {diff:.2e} on {x.shape[0]} windows of {x.shape[1]}")
+        if diff > 1e-4:
+            raise EegreconError(f"ONNX output differs from PyTorch by {diff:.2e} (> 1e-4); do not use {path}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Shipped pretrained models (with their training data and benchmark metrics) and every architecture."""
+    from rich.table import Table
+
+    from eegrecon.models import MODELS, PEERS
+    from eegrecon.models.pretrained import list_pretrained
+
+    table = Table("name", "model", "params", "rate", "trained on", "test CC (EOG/EMG/mixed)", title="shipped")
+    for row in list_pretrained():
+        bench = row.get("benchmark", {})
+        cc = "/".join(f"{bench[k]['cc']:.3f}" for k in ("eog", "emg", "mixed") if k in bench) or "-"
+        table.add_row(row["name"], str(row.get("model", row.get("status"))), str(row.get("parameters", "-")),
+                      f"{row['sfreq']:g} Hz" if row.get("sfreq") else "-", ", ".join(row.get("sources", [])), cc)
+    console.print(table)
+    arch = Table("architecture", "kind", "what it is", title="architectures (eegrecon train model=NAME)")
+    for name, cls in MODELS.items():
+        arch.add_row(name, "published peer" if name in PEERS else "eegrecon", cls.description)
+    console.print(arch)
 
 
 @data_app.command("summary")

@@ -25,7 +25,8 @@ from eegrecon.noise import get_noise
 class EvalConfig(BaseModel):
     """Which contaminations, SNR levels and how many pairs to evaluate on."""
 
-    noises: list[str] = Field(default_factory=lambda: ["eog", "emg", "motion", "mixed"])
+    noises: list[str] = Field(default_factory=lambda: ["eog", "emg", "motion", "mixed", "mixture"],
+                              description="mixed = EOG+EMG; mixture = the whole noise library")
     snrs: list[float] = Field(default_factory=lambda: EEGDENOISENET_TEST_SNRS.tolist())
     train_snr_range: tuple[float, float] = EEGDENOISENET_TRAIN_RANGE
     snr_definition: str = "rms"
@@ -69,9 +70,12 @@ def evaluate(method: Method, pairs: PairSet, batch: int = 4096) -> pd.DataFrame:
 
 
 def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: EvalConfig,
-                progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                progress: Callable[[str], None] | None = None,
+                on_fitted: Callable[[str, str, Method, PairSet], None] | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fit each method per noise type on training pairs and evaluate it on the fixed test pairs.
 
+    ``on_fitted(noise, name, method, test_pairs)`` is called after each evaluation (e.g. to draw examples).
     Returns (per-window table, timing table with fit and denoise seconds per method and noise).
     """
     tables, timing = [], []
@@ -88,6 +92,8 @@ def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: E
             t2 = time.perf_counter()
             table["method"] = name
             tables.append(table)
+            if on_fitted:
+                on_fitted(noise, name, method, test)
             timing.append({"method": name, "noise": noise, "fit_s": t1 - t0, "eval_s": t2 - t1,
                            "windows": len(test)})
     return pd.concat(tables, ignore_index=True), pd.DataFrame(timing)

@@ -46,3 +46,21 @@ class NeuralMethod(Method):
             raise EegreconError(f"model {self.name} expects {self.sfreq:g} Hz windows, got {sfreq:g} Hz; "
                                 "resample first (eegrecon.Denoiser does this for you)")
         return predict(self.model, np.asarray(noisy), self.batch)
+
+
+def load_method(ref: str | Path, name: str | None = None) -> NeuralMethod:
+    """A checkpoint path (``.safetensors``, ``.json`` or the stem) or the name of a shipped pretrained model."""
+    path = Path(ref)
+    stem = path.with_suffix("") if path.suffix in (".safetensors", ".json") else path
+    if stem.with_suffix(".json").is_file():
+        return NeuralMethod.from_checkpoint(stem, name or (stem.parent.parent.name if stem.parent.name ==
+                                                              "checkpoints" else stem.name))
+    if path.is_dir() and (path / "checkpoints" / "best.json").is_file():
+        return NeuralMethod.from_checkpoint(path / "checkpoints" / "best", name or path.name)
+    from eegrecon.models.pretrained import PRETRAINED, pretrained_path
+
+    if str(ref) in PRETRAINED:
+        return NeuralMethod.from_checkpoint(pretrained_path(str(ref)), name or str(ref))
+    shipped = ", ".join(PRETRAINED) or "none"
+    raise EegreconError(f"{ref}: neither a checkpoint (expected {stem}.json beside {stem}.safetensors, or a run "
+                        f"directory with checkpoints/best.json) nor a shipped model ({shipped})")

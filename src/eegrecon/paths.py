@@ -8,6 +8,7 @@ from pathlib import Path
 from eegrecon.errors import DataError
 
 DATA_ENV = "EEGRECON_DATA"
+SIMULATED = "simulated"  # --data-dir simulated (or $EEGRECON_DATA=simulated): ignore real data, use the simulator
 CACHE_ENV = "EEGRECON_CACHE"
 
 
@@ -20,8 +21,12 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path | None:
     """Return the real-data directory to use, or ``None`` to fall back to simulated data.
 
     Order: the explicit ``data_dir`` (must exist), then ``$EEGRECON_DATA`` (must exist), then
-    ``../shared/data`` beside the working directory or beside this checkout.
+    ``../shared/data`` beside the working directory or beside this checkout. ``"simulated"`` forces the
+    built-in simulator.
     """
+    if str(data_dir) == SIMULATED or (data_dir is None and os.environ.get(DATA_ENV) == SIMULATED):
+        if not Path(SIMULATED).is_dir():
+            return None
     if data_dir is not None:
         path = Path(data_dir).expanduser()
         if not path.is_dir():

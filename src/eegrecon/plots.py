@@ -63,3 +63,33 @@ def plot_metric_vs_snr(table: pd.DataFrame, metric: str, path: Path) -> Path:
     axes[0][-1].legend(fontsize=7)
     fig.tight_layout()
     return _save(fig, path)
+
+
+def plot_before_after(before: np.ndarray, after: np.ndarray, sfreq: float, ch_names: list[str], path: Path,
+                      title: str = "", seconds: float = 10.0) -> Path:
+    """Before/after traces (first ``seconds``, µV, one row per channel) and the mean PSD over channels."""
+    n = min(before.shape[1], int(seconds * sfreq))
+    t = np.arange(n) / sfreq
+    rows = max(1, len(ch_names))
+    fig = plt.figure(figsize=(12, 1.2 * rows + 2.5))
+    grid = fig.add_gridspec(rows, 2, width_ratios=[2.4, 1])
+    for i, name in enumerate(ch_names):
+        ax = fig.add_subplot(grid[i, 0])
+        ax.plot(t, before[i, :n], lw=0.6, color="0.6", label="input")
+        ax.plot(t, after[i, :n], lw=0.7, color="C0", label="cleaned")
+        ax.set_ylabel(f"{name}\nµV", fontsize=7)
+        if i == 0:
+            ax.set_title(title, fontsize=9)
+            ax.legend(fontsize=7, loc="upper right")
+        if i < rows - 1:
+            ax.set_xticklabels([])
+    ax.set_xlabel("time (s)")
+    ax_psd = fig.add_subplot(grid[:, 1])
+    for data, label, color in ((before, "input", "0.6"), (after, "cleaned", "C0")):
+        f, p = psd(data, sfreq)
+        ax_psd.semilogy(f, p.mean(axis=0) + 1e-30, color=color, label=label)
+    ax_psd.set_xlabel("frequency (Hz)")
+    ax_psd.set_ylabel("PSD (µV²/Hz), channel mean")
+    ax_psd.legend(fontsize=7)
+    fig.tight_layout()
+    return _save(fig, path)

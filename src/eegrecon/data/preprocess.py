@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import mne
 import numpy as np
 from pydantic import BaseModel, Field
 from scipy import signal
@@ -24,6 +23,8 @@ def bandpass(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | 
         return np.asarray(x, dtype=np.float64)
     if h_freq is not None and h_freq >= sfreq / 2:
         h_freq = None
+    import mne  # lazy: importing mne costs ~2 s, and most commands never filter
+
     return mne.filter.filter_data(np.asarray(x, dtype=np.float64), sfreq, l_freq, h_freq,
                                   verbose="error", pad="reflect_limited")
 

@@ -188,12 +188,13 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
             "n_parameters": n_parameters(model)}
 
 
-def main_distributed(cfg: TrainConfig, out: Path, resume: bool = False) -> dict:
+def main_distributed(cfg: TrainConfig, out: Path, resume: bool = False,
+                     on_log: Callable[[dict], None] | None = None) -> dict:
     """Entry for ``torchrun``: initialise gloo when launched with WORLD_SIZE > 1, then train."""
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
         dist.init_process_group("gloo")
     try:
-        return train(cfg, out, resume=resume)
+        return train(cfg, out, resume=resume, on_log=on_log)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()

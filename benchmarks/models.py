@@ -1,0 +1,132 @@
+"""Benchmark: train every registered model under one budget rule, evaluate models and baselines side by side.
+
+    python benchmarks/models.py [--budget-s 300] [--data-dir D] [--out benchmarks/results]
+
+Same data, same splits, same test mixtures for everyone (EEGdenoiseNet protocol: RMS-ratio SNR, training SNR
+uniform in −7..2 dB, test at the 10 integer levels, each window divided by the std of its noisy window).
+Budget rule: every network trains the same generalist task (EOG, EMG, motion, mixed) with the same optimiser
+and schedule for at most ``--max-steps`` steps or ``--budget-s`` seconds of training, whichever comes first,
+and is evaluated from its best validation checkpoint. Inference speed: windows/s on 512 windows of 512
+samples, models timed one after another in this process with the same thread count.
+Writes models.md, models_summary.csv, models_per_snr.csv and models_speed.csv under ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from eegrecon import __version__
+from eegrecon.baselines import BASELINES
+from eegrecon.data.corpus import build_corpus
+from eegrecon.evaluation import EvalConfig, run_methods, summarise
+from eegrecon.models import FLAGSHIP, MODELS, PEERS, build_model
+from eegrecon.neural import NeuralMethod
+from eegrecon.paths import resolve_data_dir
+from eegrecon.report import to_markdown
+from eegrecon.training import load_config, train
+
+REFERENCE = "complex_cnn"
+NOISES = ["eog", "emg", "motion", "mixed", "mixture"]
+
+
+def windows_per_second(model: torch.nn.Module, n_times: int = 512, batch: int = 512, seconds: float = 3.0) -> float:
+    """Inference throughput (eager PyTorch, inference mode) on ``batch`` single-channel windows."""
+    model.eval()
+    x = torch.randn(batch, 1, n_times)
+    with torch.inference_mode():
+        model(x)
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            model(x)
+            n += batch
+    return n / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    ap.add_argument("--runs", type=Path, default=Path("runs/benchmark_models"))
+    ap.add_argument("--budget-s", type=float, default=300.0, help="training seconds per model")
+    ap.add_argument("--max-steps", type=int, default=12000)
+    ap.add_argument("--models", nargs="*", default=list(MODELS))
+    ap.add_argument("--n-test", type=int, default=300, help="clean test windows per noise (each at all 10 SNRs)")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    t_all = time.perf_counter()
+
+    data_dir = resolve_data_dir(args.data_dir)
+    corpus = build_corpus(data_dir)
+    methods, rows = {}, []
+    for name in args.models:
+        cfg = load_config(None, [f"model={name}", f"max_steps={args.max_steps}", f"time_budget_s={args.budget_s}",
+                                 f"threads={args.threads}"] + (["model_kwargs={}"]))
+        print(f"[{time.perf_counter() - t_all:6.0f} s] training {name} ...", flush=True)
+        res = train(cfg, args.runs / name, corpus=corpus)
+        method = NeuralMethod.from_checkpoint(res["checkpoint"], name)
+        methods[name] = lambda m=method: m
+        speed = windows_per_second(build_model(name, 1, 512, 256.0).eval())
+        rows.append({"method": name, "kind": "flagship" if name == FLAGSHIP else
+                     ("published peer" if name in PEERS else "architecture"), "parameters": res["n_parameters"],
+                     "train_s": res["train_seconds"], "steps": res["steps"], "best_step": res["best_step"],
+                     "windows_per_s": speed})
+        print(f"    {res['steps']} steps in {res['train_seconds']:.0f} s, {speed:.0f} windows/s", flush=True)
+    methods.update(BASELINES)
+    cfg = EvalConfig(noises=NOISES, n_test_windows=args.n_test)
+    print(f"[{time.perf_counter() - t_all:6.0f} s] evaluating {len(methods)} methods ...", flush=True)
+    table, timing = run_methods(corpus, methods, cfg)
+    summary = summarise(table)
+    per_snr = summarise(table, by=("noise", "method", "snr"))
+    info = pd.DataFrame(rows)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    summary.to_csv(args.out / "models_summary.csv", index=False)
+    per_snr.to_csv(args.out / "models_per_snr.csv", index=False)
+    info.to_csv(args.out / "models_speed.csv", index=False)
+    (args.out / "models.md").write_text(render(summary, info, corpus, args, time.perf_counter() - t_all))
+    print((args.out / "models.md").read_text())
+
+
+def render(summary: pd.DataFrame, info: pd.DataFrame, corpus, args, seconds: float) -> str:
+    cols = ["rrmse_t", "rrmse_s", "cc", "delta_snr"]
+    lines = [
+        "# Model benchmark (generated by `python benchmarks/models.py`; do not edit by hand)",
+        "",
+        f"eegrecon {__version__}, torch {torch.__version__}, {platform.machine()}, {args.threads} threads; "
+        f"whole run {seconds / 60:.1f} min.",
+        f"Data: clean EEG {corpus.manifest.get('clean_origin')}; test split subject-disjoint; "
+        f"{args.n_test} clean test windows per artifact type, each at the 10 SNR levels −7..2 dB (RMS ratio), "
+        "windows ÷ std of the noisy window.",
+        f"Budget rule (same for every network): generalist training on EOG, EMG, motion and EOG+EMG mixtures, "
+        f"AdamW, cosine schedule, batch 64, at most {args.max_steps} steps or {args.budget_s:.0f} s of training, "
+        "best validation checkpoint. The published peers were trained for hours on a GPU in the paper; under this "
+        "CPU budget the large ones (Novel CNN, Complex CNN) see far fewer steps, which the `steps` column shows.",
+        "`mixture` = the whole noise library at once (no model was trained on it: an unseen-noise test).",
+        "",
+    ]
+    ref = summary[summary["method"] == REFERENCE].set_index("noise")
+    for noise in summary["noise"].unique():
+        sub = summary[summary["noise"] == noise][["method", *cols]].copy()
+        if noise in ref.index:
+            for c in ("rrmse_t", "cc"):
+                sub[f"{c} ÷ {REFERENCE}"] = sub[c] / ref.loc[noise, c]
+        lines += [f"## {noise} (mean over the 10 SNR levels)", "", to_markdown(sub.sort_values("cc", ascending=False)),
+                  ""]
+    eff = info.copy()
+    r = eff[eff["method"] == REFERENCE]
+    if len(r):
+        for c in ("parameters", "train_s", "windows_per_s"):
+            eff[f"{c} ÷ {REFERENCE}"] = eff[c] / float(r[c].iloc[0])
+    lines += ["## Size, training and inference speed", "", to_markdown(eff, ".2f"), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Clean recording files: read with MNE, denoise, write the same format where MNE can export it.
+
+Never touches an input: outputs go to another folder, are written to a temporary name and renamed into place
+(atomic), and an existing output is only replaced with ``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eegrecon.data.readers import read_raw
+from eegrecon.denoise import Denoiser
+from eegrecon.errors import DataError, EegreconError
+
+#: input suffix → (export format, output suffix); anything else is written as FIF
+EXPORTS = {".edf": ("edf", ".edf"), ".bdf": ("edf", ".edf"), ".vhdr": ("brainvision", ".vhdr"),
+           ".fif": ("fif", ".fif"), ".fif.gz": ("fif", ".fif")}
+
+
+@dataclass
+class CleanResult:
+    """What happened to one file."""
+
+    input: Path
+    output: Path
+    format: str
+    note: str = ""
+    report: dict = field(default_factory=dict)
+    figure: Path | None = None
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return ".fif.gz" if name.endswith(".fif.gz") else path.suffix.lower()
+
+
+def output_path(path: Path, out_dir: Path) -> tuple[Path, str, str]:
+    """(output file, format, note) for input ``path``."""
+    suffix = _suffix(path)
+    stem = path.name[: -len(suffix)] if suffix else path.name
+    fmt, out_suffix = EXPORTS.get(suffix, ("fif", "_raw.fif"))
+    note = "" if suffix in EXPORTS else f"{suffix or 'this format'} cannot be exported by MNE: written as FIF"
+    if suffix == ".bdf":
+        note = "BDF cannot be exported by MNE: written as EDF (16-bit; see the report for the resolution)"
+    if fmt == "fif":  # MNE's naming convention for Raw FIF files: <name>_raw.fif
+        out_suffix = "_raw.fif"
+        for tail in ("_raw", "-raw"):
+            stem = stem[: -len(tail)] if stem.endswith(tail) else stem
+    return out_dir / f"{stem}_clean{out_suffix}", fmt, note
+
+
+def _write(raw, dest: Path, fmt: str) -> None:
+    """Write ``raw`` to ``dest`` atomically (temporary folder beside it, then rename)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
+    try:
+        target = tmp / dest.name
+        if fmt == "fif":
+            raw.save(target, overwrite=True, verbose="error")
+        else:
+            import mne
+
+            mne.export.export_raw(target, raw, fmt=fmt, overwrite=True, verbose="error")
+        for produced in sorted(tmp.iterdir()):  # BrainVision writes .vhdr + .vmrk + .eeg; move data files first
+            if produced.suffix != ".vhdr":
+                os.replace(produced, dest.parent / produced.name)
+        for produced in tmp.iterdir():
+            os.replace(produced, dest.parent / produced.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def clean_file(path: str | Path, out_dir: str | Path, model="eegrecon_net", overwrite: bool = False,
+               report: bool = False) -> CleanResult:
+    """Denoise one recording file into ``out_dir``; returns what was written."""
+    path, out_dir = Path(path), Path(out_dir)
+    dest, fmt, note = output_path(path, out_dir)
+    if dest.resolve() == path.resolve():
+        raise EegreconError(f"{path}: the output would overwrite the input; choose another --out folder")
+    if dest.exists() and not overwrite:
+        raise EegreconError(f"{dest} exists; pass --overwrite to replace it or choose another --out folder")
+    raw = read_raw(path)
+    if raw.n_times < 2:
+        raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
+    den = Denoiser(model)
+    cleaned = den.fit().transform(raw)
+    _write(cleaned, dest, fmt)
+    result = CleanResult(path, dest, fmt, note, den.report_)
+    if report:
+        from eegrecon.plots import plot_before_after
+
+        picks = [raw.ch_names.index(c) for c in den.report_.get("channels", [])][:6]
+        result.figure = plot_before_after(raw.get_data(picks=picks) * 1e6, cleaned.get_data(picks=picks) * 1e6,
+                                          raw.info["sfreq"], [raw.ch_names[i] for i in picks],
+                                          out_dir / f"{dest.name.split('.')[0]}_report.png", title=path.name)
+    return result
+
+
+def clean_files(paths: list[Path], out_dir: Path, model="eegrecon_net", n_jobs: int = 1, overwrite: bool = False,
+                report: bool = False, on_done=None) -> list[CleanResult | Exception]:
+    """Clean many files, ``n_jobs`` at a time (joblib processes). Errors are returned per file, not raised."""
+    from joblib import Parallel, delayed
+
+    def one(p):
+        try:
+            return clean_file(p, out_dir, model, overwrite, report)
+        except EegreconError as exc:
+            return exc
+
+    results = []
+    if n_jobs == 1:
+        gen = (one(p) for p in paths)
+    else:
+        gen = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(one)(p) for p in paths)
+    for res in gen:
+        results.append(res)
+        if on_done:
+            on_done(res)
+    return results

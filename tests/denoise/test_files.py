@@ -1,0 +1,75 @@
+"""`eegrecon denoise` on files: formats written back, inputs untouched, atomic outputs, errors per file."""
+
+import mne
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from eegrecon.cli import app
+from eegrecon.errors import EegreconError
+from eegrecon.files import clean_file, clean_files, output_path
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def recordings(tmp_path, make_raw):
+    raw = make_raw(sfreq=250.0, seconds=9.0)
+    raw.set_annotations(mne.Annotations([1.0], [0.5], ["blink"]))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = {"fif": folder / "rec_raw.fif", "edf": folder / "rec.edf", "vhdr": folder / "rec.vhdr"}
+    raw.save(paths["fif"], verbose="error")
+    mne.export.export_raw(paths["edf"], raw, fmt="edf", verbose="error")
+    mne.export.export_raw(paths["vhdr"], raw, fmt="brainvision", verbose="error")
+    return raw, paths
+
+
+@pytest.mark.parametrize("kind", ["fif", "edf", "vhdr"])
+def test_written_file_reads_back_with_same_channels_rate_length(recordings, kind, tmp_path, small_checkpoint):
+    raw, paths = recordings
+    src = paths[kind]
+    before = {p: p.read_bytes() for p in src.parent.iterdir()}
+    res = clean_file(src, tmp_path / "out", model=str(small_checkpoint))
+    back = mne.io.read_raw(res.output, preload=True, verbose="error")
+    assert back.ch_names == raw.ch_names
+    assert back.info["sfreq"] == raw.info["sfreq"] and back.n_times == raw.n_times
+    assert res.output.suffix == src.suffix
+    assert {p: p.read_bytes() for p in src.parent.iterdir()} == before, "inputs must be byte-identical"
+    assert not [p for p in res.output.parent.iterdir() if p.name.startswith(".")], "no temporary files left"
+    # units kept: the cleaned EEG is still microvolt-sized when read in volts
+    assert 1e-7 < np.std(back.get_data(picks="eeg")) < 1e-3
+
+
+def test_unknown_export_format_falls_back_to_fif(tmp_path):
+    dest, fmt, note = output_path(tmp_path / "x.set", tmp_path / "o")
+    assert fmt == "fif" and dest.name == "x_clean_raw.fif" and "FIF" in note
+    dest, fmt, note = output_path(tmp_path / "x.bdf", tmp_path / "o")
+    assert (fmt, dest.suffix) == ("edf", ".edf") and "EDF" in note
+
+
+def test_refuses_to_overwrite_and_reports_per_file_errors(recordings, tmp_path, small_checkpoint):
+    _, paths = recordings
+    out = tmp_path / "out"
+    clean_file(paths["fif"], out, model=str(small_checkpoint))
+    with pytest.raises(EegreconError, match="--overwrite"):
+        clean_file(paths["fif"], out, model=str(small_checkpoint))
+    corrupt = tmp_path / "in" / "broken.edf"
+    corrupt.write_bytes(b"0       this is not an EDF header")
+    empty = tmp_path / "in" / "empty.fif"
+    empty.write_bytes(b"")
+    results = clean_files([corrupt, empty, paths["edf"]], out, model=str(small_checkpoint), n_jobs=2)
+    assert isinstance(results[0], EegreconError) and "broken.edf" in str(results[0])
+    assert isinstance(results[1], EegreconError) and "empty.fif" in str(results[1])
+    assert results[2].output.is_file()
+
+
+def test_cli_denoise_many_files_with_report(recordings, tmp_path, small_checkpoint):
+    _, paths = recordings
+    out = tmp_path / "cli"
+    res = runner.invoke(app, ["denoise", str(paths["fif"]), str(paths["vhdr"]), "--out", str(out), "--model",
+                              str(small_checkpoint), "--n-jobs", "2", "--report"])
+    assert res.exit_code == 0, res.output
+    assert (out / "rec_clean_raw.fif").is_file() and (out / "rec_clean.vhdr").is_file()
+    assert len(list(out.glob("*_report.png"))) == 2
+    assert "model ran at 256 Hz" in res.output and "untouched" in res.output
