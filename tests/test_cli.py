@@ -42,11 +42,22 @@ def test_run_main_job_on_simulated_data(no_shared, tmp_path):
     out = tmp_path / "run"
     res = runner.invoke(app, ["run", "--out", str(out)], terminal_width=200)
     assert res.exit_code == 0, res.output
-    for f in ("config.yaml", "split.json", "data_summary.md", "figures/data_examples.png", "baselines/summary.md",
-              "baselines/metrics.csv", "baselines/figures/rrmse_t_vs_snr.png"):
+    for f in ("config.yaml", "split.json", "data_summary.md", "figures/data_examples.png", "evaluation/summary.md",
+              "evaluation/metrics.csv", "evaluation/figures/rrmse_t_vs_snr.png", "evaluation/figures/examples.png",
+              "model/checkpoints/best.safetensors", "model/log.jsonl"):
         assert (out / f).is_file(), f
-    text = (out / "baselines" / "summary.md").read_text()
-    assert "wiener" in text and "oracle_wiener" in text and "eog" in text
+    text = (out / "evaluation" / "summary.md").read_text()
+    assert "wiener" in text and "oracle_wiener" in text and "eog" in text and "trained now" in text
+    from eegrecon.models.pretrained import pretrained_path
+
+    try:
+        pretrained_path()
+    except Exception:
+        assert (out / "shipped_model_missing.txt").is_file()
+    else:
+        assert "eegrecon_net (shipped)" in text
+        assert (out / "denoised" / "simulated_contaminated_clean_raw.fif").is_file()
+        assert list((out / "denoised").glob("*_report.png"))
 
 
 def test_data_summary_and_plot_on_simulated(no_shared, tmp_path):

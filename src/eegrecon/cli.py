@@ -50,8 +50,10 @@ def _corpus(data_dir: Path | None):
 @app.command()
 def run(out: Path = typer.Option(Path("runs/default"), help="run directory for every output"),
         data_dir: Path | None = DataDirOpt,
-        full: bool = typer.Option(False, help="full-size evaluation instead of the quick default")) -> None:
-    """The main job, end to end: data, baselines, tables and figures under OUT."""
+        full: bool = typer.Option(False, help="full-size evaluation and a longer training run"),
+        train_steps: int | None = typer.Option(None, help="training steps for the default model (quick: 300)")) -> None:
+    """The main job, end to end: data, a short training run, evaluation of models and baselines, and an example
+    recording cleaned with the shipped model, all under OUT."""
     from eegrecon.paths import resolve_data_dir
     from eegrecon.pipeline import run_main
     from eegrecon.report import to_rich
@@ -60,9 +62,17 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
     root = resolve_data_dir(data_dir)
     console.print(f"data: {root if root else 'none found -> simulated data'}")
     with spinner("main job") as step:
-        result = run_main(out, root, quick=not full, progress=step)
+        result = run_main(out, root, quick=not full, progress=step, train_steps=train_steps)
     console.print(to_rich(result["data_summary"], "windows per split and source"))
-    console.print(to_rich(result["baselines"], "baselines (mean over the SNR grid)"))
+    console.print(to_rich(result["evaluation"], "test split, mean over the SNR grid"))
+    t = result["trained"]
+    console.print(f"trained {t['steps']} steps in {t['train_seconds']:.0f} s → {out}/model")
+    if result["cleaned"] is not None:
+        c = result["cleaned"]
+        console.print(f"cleaned {c.input} → {c.output}" + (f" ({c.note})" if c.note else "")
+                      + f"; before/after figure {c.figure}", highlight=False)
+    else:
+        console.print(f"no shipped model in this installation: see {out}/shipped_model_missing.txt")
     console.print(f"wrote {out}/ in {time.perf_counter() - t0:.0f} s")
 
 
@@ -206,6 +216,38 @@ def export(model: str = typer.Argument("eegrecon_net", help="shipped model name 
         console.print(f"ONNX Runtime vs PyTorch: max |difference| {diff:.2e} on {x.shape[0]} windows of {x.shape[1]}")
         if diff > 1e-4:
             raise EegreconError(f"ONNX output differs from PyTorch by {diff:.2e} (> 1e-4); do not use {path}")
+
+
+@app.command()
+def analyze(out: Path = typer.Option(Path("runs/analysis"), help="folder for report.html, CSV/JSON and figures"),
+            data_dir: Path | None = DataDirOpt,
+            quick: bool = typer.Option(False, help="small grid and short training (≈ 1-3 min) instead of the full "
+                                       "study (≤ 30 min)"),
+            snr_definition: str = typer.Option("rms", help="'rms' (EEGdenoiseNet) or 'power' SNR"),
+            train_steps: int | None = typer.Option(None, help="steps per trained variant (default 1500; quick 40)"),
+            threads: int | None = typer.Option(None, help="torch threads for training")) -> None:
+    """Noise-robustness study: sweep of noise type × SNR with bootstrap CIs, hardest cases, generalisation
+    across noise types, damage on clean input, mitigations; writes a self-contained HTML report."""
+    from eegrecon.analysis.study import AnalysisConfig, run_analysis
+    from eegrecon.paths import resolve_data_dir
+    from eegrecon.report import to_rich
+
+    if snr_definition not in ("rms", "power"):
+        raise EegreconError(f"--snr-definition must be 'rms' or 'power', got {snr_definition!r}")
+    cfg = AnalysisConfig.quick() if quick else AnalysisConfig()
+    cfg.sweep.snr_definition = snr_definition
+    cfg.threads = threads
+    if train_steps:
+        cfg.train_steps = train_steps
+    root = resolve_data_dir(data_dir)
+    console.print(f"data: {root if root else 'none found -> simulated data'}")
+    with spinner("analysis") as step:
+        res = run_analysis(out, root, cfg, step)
+    console.print(to_rich(res["hardest"][["noise", "snr", "best_method", "cc", "reason"]], "hardest scenarios"))
+    eff = res["mitigations"]
+    console.print(to_rich(eff.pivot_table(index="method", columns="noise", values="cc_change", sort=False)
+                          .reset_index(), "mitigations: CC change vs the plain model"))
+    console.print(f"report: {res['report']} ({res['seconds']:.0f} s)")
 
 
 @models_app.command("list")

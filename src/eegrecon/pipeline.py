@@ -15,6 +15,7 @@ from eegrecon.baselines import BASELINES
 from eegrecon.data.corpus import Corpus, DataConfig, build_corpus
 from eegrecon.data.pairs import PairSet
 from eegrecon.data.sampling import fixed_pairs
+from eegrecon.errors import EegreconError
 from eegrecon.evaluation import EvalConfig, noise_seed, run_methods, summarise
 from eegrecon.method import Method
 from eegrecon.noise import get_noise
@@ -92,19 +93,80 @@ def evaluate_baselines(corpus: Corpus, cfg: EvalConfig, out: Path,
     return evaluate_methods(corpus, BASELINES, cfg, out, progress, "Baselines")
 
 
+def example_recording(data_dir: Path | None, out: Path, seed: int = 0) -> Path:
+    """A contaminated recording to clean: eegmmidb S001 R01 (eyes open, blinks) when the real data is present,
+    else a simulated 8-channel, 250-Hz, 20-s recording with blinks and muscle bursts written to ``out``."""
+    if data_dir is not None:
+        real = Path(data_dir) / "eegmmidb_S001" / "S001R01.edf"
+        if real.is_file():
+            return real
+    import mne
+
+    from eegrecon.data.simulate import simulate_clean_eeg
+    from eegrecon.noise import get_noise
+
+    rng = np.random.default_rng(seed)
+    sfreq, n_ch, n = 250.0, 8, 5000
+    eeg = simulate_clean_eeg(n_ch, n, sfreq, seed).astype(np.float64)
+    blinks = get_noise("eog").generate(1, n, sfreq, rng)[0]
+    emg = get_noise("emg").generate(n_ch, n, sfreq, rng) * (np.arange(n) > n // 2)
+    front = np.linspace(1.0, 0.1, n_ch)[:, None]  # blinks are strongest over the frontal channels
+    data = eeg + 3 * eeg.std() * front * blinks / blinks.std() + 1.5 * eeg.std() * emg / emg.std()
+    names = ["Fp1", "Fp2", "F3", "F4", "C3", "C4", "O1", "O2"]
+    raw = mne.io.RawArray(data * 1e-6, mne.create_info(names, sfreq, "eeg"), verbose="error")
+    path = out / "example_input" / "simulated_contaminated_raw.fif"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw.save(path, overwrite=True, verbose="error")
+    return path
+
+
 def run_main(out: Path, data_dir: Path | None, quick: bool = True,
-             progress: Callable[[str], None] | None = None) -> dict:
-    """Everything the README's first command does. Returns a dict of what was written."""
+             progress: Callable[[str], None] | None = None, train_steps: int | None = None) -> dict:
+    """Everything the README's first command does. Returns a dict of what was written.
+
+    1. data: windows, subject-disjoint splits, summary and example figure;
+    2. trains the default model briefly (``train_steps``; quick: 300) under ``out/model``;
+    3. evaluates it, the shipped pretrained model and every baseline on the test split (``out/evaluation``);
+    4. cleans an example contaminated recording with the shipped model (``out/denoised``).
+    """
+    from eegrecon.files import clean_file
+    from eegrecon.models.pretrained import PRETRAINED, load_pretrained
+    from eegrecon.neural import NeuralMethod
+    from eegrecon.training import load_config, train
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     data_cfg, eval_cfg = DataConfig(), (QUICK_EVAL if quick else EvalConfig())
+    steps = train_steps or (300 if quick else 3000)
+    train_cfg = load_config(None, [f"max_steps={steps}", f"val_every={max(50, steps // 4)}", "val_windows=30"])
     (out / "config.yaml").write_text(yaml.safe_dump(
-        {"version": __version__, "data": data_cfg.model_dump(mode="json"), "eval": eval_cfg.model_dump(mode="json")},
-        sort_keys=False))
+        {"version": __version__, "data": data_cfg.model_dump(mode="json"), "eval": eval_cfg.model_dump(mode="json"),
+         "train": train_cfg.model_dump(mode="json")}, sort_keys=False))
     corpus = build_corpus(data_dir, data_cfg, progress)
     write_json(out / "split.json", corpus.manifest)
     summary_table = corpus.summary_table()
     (out / "data_summary.md").write_text(to_markdown(summary_table))
     plot_data_examples(corpus, out / "figures" / "data_examples.png", eval_cfg.noises)
-    baseline_summary = evaluate_baselines(corpus, eval_cfg, out / "baselines", progress)
-    return {"out": out, "corpus": corpus, "data_summary": summary_table, "baselines": baseline_summary}
+
+    if progress:
+        progress(f"training {train_cfg.model} for {steps} steps")
+    trained = train(train_cfg, out / "model", corpus=corpus)
+    methods = dict(BASELINES)
+    now = NeuralMethod.from_checkpoint(trained["checkpoint"], f"{train_cfg.model} (trained now, {steps} steps)")
+    methods[now.name] = lambda: now
+    shipped = None
+    try:
+        shipped = load_pretrained()
+        methods["eegrecon_net (shipped)"] = lambda: shipped
+    except EegreconError as exc:  # a checkout without the bundle still runs, and says why
+        (out / "shipped_model_missing.txt").write_text(str(exc))
+    evaluation = evaluate_methods(corpus, methods, eval_cfg, out / "evaluation", progress,
+                                  "Baselines and models")
+    cleaned = None
+    if shipped is not None:
+        if progress:
+            progress("cleaning an example recording")
+        source = example_recording(data_dir, out)
+        cleaned = clean_file(source, out / "denoised", "eegrecon_net", overwrite=True, report=True)
+    return {"out": out, "corpus": corpus, "data_summary": summary_table, "evaluation": evaluation,
+            "trained": trained, "cleaned": cleaned, "shipped": list(PRETRAINED) if shipped else []}

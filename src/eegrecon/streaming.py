@@ -9,7 +9,8 @@ Latency: fixed. Sample t is returned by the ``push`` that brings the input to t 
 (one model window: 512 samples = 2 s for the 256-Hz models), plus the compute time of that push. It uses the offline
 windows (same hop, same Hann weights, same reflect padding at the start and end), so the concatenated output
 equals :func:`~eegrecon.inference.overlap_add_denoise` on the whole recording up to float32 rounding
-(the network sees other batch sizes; tested within 1e-5 of the signal's peak amplitude). Input must be at the model's rate; resample upstream otherwise.
+(the network sees other batch sizes; tested within 1e-5 of the signal's peak amplitude).
+Input must be at the model's rate; resample upstream otherwise.
 """
 
 from __future__ import annotations

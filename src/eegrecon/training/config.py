@@ -23,6 +23,8 @@ class TrainConfig(BaseModel):
                               description="contaminations drawn for training, uniformly per window")
     snr_range: tuple[float, float] = (-7.0, 2.0)
     snr_definition: str = "rms"
+    snr_curriculum: float = Field(0.0, ge=0.0, le=1.0, description="fraction of max_steps over which the lowest "
+                                  "training SNR moves from snr_range[1] − 2 dB down to snr_range[0] (0: off)")
     loss: str = "mse"
     loss_kwargs: dict[str, Any] = Field(default_factory=dict)
     batch_size: int = 64

@@ -43,6 +43,16 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     return cfg.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * frac)))
 
 
+def snr_range_at(step: int, cfg: TrainConfig) -> tuple[float, float]:
+    """Training SNR range at ``step``: the configured one, or the curriculum's easier one early on."""
+    lo, hi = cfg.snr_range
+    if cfg.snr_curriculum <= 0:
+        return lo, hi
+    frac = min(1.0, step / max(1.0, cfg.snr_curriculum * cfg.max_steps))
+    start = max(lo, hi - 2.0)
+    return start + frac * (lo - start), hi
+
+
 def _dist_info() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
@@ -142,7 +152,8 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
         running = []
         for b in range(step % steps_per_epoch, steps_per_epoch):
             rng = np.random.default_rng([cfg.seed, rank, step])
-            noisy, clean = mixer.batch(order[b * cfg.batch_size:(b + 1) * cfg.batch_size], rng)
+            noisy, clean = mixer.batch(order[b * cfg.batch_size:(b + 1) * cfg.batch_size], rng,
+                                       snr_range_at(step, cfg))
             torch.manual_seed(cfg.seed * 1_000_003 + step)
             for g in optimizer.param_groups:
                 g["lr"] = lr_at(step, cfg)

@@ -35,10 +35,11 @@ class PairMixer:
         self.generators = {n: get_noise(n, corpus.pools(split)) for n in self.noises}
         self.snr_range, self.definition = snr_range, definition
 
-    def pairs(self, indices: np.ndarray, rng: np.random.Generator) -> PairSet:
+    def pairs(self, indices: np.ndarray, rng: np.random.Generator,
+              snr_range: tuple[float, float] | None = None) -> PairSet:
         x = self.clean.x[indices].astype(np.float64)
         kinds = rng.integers(0, len(self.noises), len(indices))
-        snr = rng.uniform(*self.snr_range, len(indices))
+        snr = rng.uniform(*(snr_range or self.snr_range), len(indices))
         parts = []
         for k, name in enumerate(self.noises):
             sel = np.flatnonzero(kinds == k)
@@ -49,6 +50,7 @@ class PairMixer:
         merged = PairSet.concat([p for _, p in parts])
         return merged.subset(np.argsort(order))
 
-    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        p = self.pairs(indices, rng)
+    def batch(self, indices: np.ndarray, rng: np.random.Generator,
+              snr_range: tuple[float, float] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        p = self.pairs(indices, rng, snr_range)
         return torch.from_numpy(p.noisy[:, None, :]), torch.from_numpy(p.clean[:, None, :])

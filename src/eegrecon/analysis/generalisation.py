@@ -1,0 +1,42 @@
+"""Generalisation across noise types, and what a model does to clean input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from eegrecon.data.corpus import Corpus
+from eegrecon.method import Method
+from eegrecon.metrics import band_power_errors, cc, rrmse_t
+
+
+def cross_matrix(sweep_table: pd.DataFrame, trained_on: dict[str, list[str]], metric: str = "cc") -> pd.DataFrame:
+    """Train-type × test-type matrix of ``metric`` (mean over windows and SNRs) from a sweep table whose methods
+    are the specialists/generalist named in ``trained_on`` (method → noises it was trained on)."""
+    sub = sweep_table[sweep_table["method"].isin(list(trained_on))]
+    mat = sub.groupby(["method", "noise"], sort=False)[metric].mean().unstack("noise")
+    mat = mat.reindex(index=list(trained_on))
+    mat.insert(0, "trained_on", [", ".join(trained_on[m]) for m in mat.index])
+    return mat.reset_index()
+
+
+def clean_input_damage(corpus: Corpus, methods: dict[str, Callable[[], Method]], n: int = 300,
+                       seed: int = 0) -> pd.DataFrame:
+    """Feed *clean* test windows (SNR = +∞) and measure how much each method changes them: RRMSE and CC of the
+    output against the clean input, and the relative band-power change per EEG band (0 = untouched)."""
+    clean = corpus.clean["test"].x
+    rng = np.random.default_rng(seed)
+    x = clean[np.sort(rng.choice(len(clean), min(n, len(clean)), replace=False))].astype(np.float64)
+    x = x / x.std(axis=1, keepdims=True)  # the normalisation every method sees
+    rows = []
+    for name, factory in methods.items():
+        method = factory()
+        if method.requires_oracle:
+            continue
+        y = method.denoise(x, corpus.sfreq)
+        bands = {k: float(np.mean(v)) for k, v in band_power_errors(y, x, corpus.sfreq).items()}
+        rows.append({"method": name, "rrmse_t": float(np.mean(rrmse_t(y, x))), "cc": float(np.mean(cc(y, x))),
+                     **bands})
+    return pd.DataFrame(rows)
