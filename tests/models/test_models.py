@@ -81,10 +81,12 @@ def test_fixed_length_models_refuse_other_lengths():
 
 def test_flagship_exports_with_torch_export():
     model = build_model(FLAGSHIP).eval()
-    batch, time = torch.export.Dim("batch", min=1, max=1024), torch.export.Dim("time", min=2, max=8192)
+    # torch.export's symbolic shapes cannot prove the padding guards for every integer length, so the exported
+    # program takes multiples of 16 samples; the ONNX export (tests/denoise) takes any length.
+    batch, blocks = torch.export.Dim("batch", min=1, max=1024), torch.export.Dim("blocks", min=2, max=4096)
     example = torch.randn(2, 1, 512)
-    prog = torch.export.export(model, (example,), dynamic_shapes={"x": {0: batch, 2: 8 * time}})
-    for shape in [(3, 1, 512), (1, 1, 1024), (5, 1, 256)]:
+    prog = torch.export.export(model, (example,), dynamic_shapes={"x": {0: batch, 2: 16 * blocks}})
+    for shape in [(3, 1, 512), (1, 1, 1024), (5, 1, 256), (2, 1, 784)]:
         x = torch.randn(*shape)
         with torch.no_grad():
             np.testing.assert_allclose(prog.module()(x).numpy(), model(x).numpy(), atol=1e-5)
@@ -94,7 +96,7 @@ def test_flagship_is_small_and_passes_clean_input_when_artifact_head_is_zero():
     model = build_model(FLAGSHIP).eval()
     assert sum(p.numel() for p in model.parameters()) < 200_000
     with torch.no_grad():
-        model.head.weight.zero_()
-        model.head.bias.zero_()
+        model.decoder.weight.zero_()  # the artifact estimate is the decoder's output
+        model.decoder.bias.zero_()
         x = torch.randn(2, 1, 700)
         assert torch.equal(model(x), x)
