@@ -154,7 +154,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             model: str = typer.Option("eegrecon_net", "--model", "-m", help="shipped model name or checkpoint path"),
             n_jobs: int = typer.Option(1, "--n-jobs", "-j", help="files cleaned in parallel (processes)"),
             report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
-            overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)")) -> None:
+            overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
+            line_freq: float | None = typer.Option(None, "--line-freq", help="notch this mains frequency (50 or "
+                                                   "60 Hz) and harmonics before the model (recommended with hum)"))\
+        -> None:
     """Clean recordings with a trained model: same format out where MNE can export it (EDF, FIF, BrainVision),
     else FIF (said per file). EEG channels only; bad channels and bad_* annotations are left untouched."""
     from rich.progress import BarColumn
@@ -168,7 +171,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                   TimeElapsedColumn(), console=console, disable=not console.is_terminal) as prog:
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
-                              on_done=lambda _: prog.advance(task))
+                              on_done=lambda _: prog.advance(task), line_freq=line_freq)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -181,6 +184,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             extra.append(f"model ran at {r['model_sfreq']:g} Hz")
         if r.get("padded"):
             extra.append("shorter than one window: padded")
+        if r.get("clipped_channels"):
+            extra.append(f"look clipped: {', '.join(r['clipped_channels'][:5])}")
         if r.get("flat_channels"):
             extra.append(f"flat, left as is: {', '.join(r['flat_channels'])}")
         if r.get("untouched"):

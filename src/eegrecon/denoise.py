@@ -11,7 +11,8 @@ What happens to the data (each step is reported in ``Denoiser.report_``):
   resampled back, so content above the model's Nyquist frequency is kept;
 - recordings shorter than one model window are reflect-padded (``report_["padded"]``);
 - samples inside ``bad_*`` annotations are returned exactly as they came in;
-- flat channels pass through unchanged; NaN/Inf raise an error naming the channels;
+- flat channels pass through unchanged; clipped channels are denoised with a warning (``report_``);
+  NaN/Inf raise an error naming the channels;
 - the result does not depend on units (per-window scaling); ``units`` only drives a sanity warning when
   amplitudes look like volts where µV were declared, or the reverse.
 """
@@ -87,6 +88,15 @@ def _check_array(data: np.ndarray, sfreq: float, where: str, ch_names: list[str]
                         "them or mark them bad (MNE: raw.info['bads']) and retry")
 
 
+def clipped_channels(data: np.ndarray, min_fraction: float = 0.005) -> np.ndarray:
+    """Indices of channels whose min or max value repeats in ≥ ``min_fraction`` of samples (≥ 5): a saturated
+    amplifier or ADC. Denoising cannot restore the clipped peaks."""
+    n = data.shape[1]
+    hits = np.maximum((data == data.max(axis=1, keepdims=True)).sum(axis=1),
+                      (data == data.min(axis=1, keepdims=True)).sum(axis=1))
+    return np.flatnonzero((hits >= max(5, min_fraction * n)) & (data.std(axis=1) > 0))
+
+
 def _bad_annotation_mask(inst, n_times: int) -> np.ndarray:
     """True where a ``bad_*`` annotation covers the sample (MNE Raw)."""
     mask = np.zeros(n_times, bool)
@@ -109,21 +119,25 @@ class Denoiser:
     picks : MNE channel types or names to clean (default ``"eeg"``); other channels are untouched.
     units : for ndarrays, the unit you pass ("uV", "V" or None); only used for a sanity warning.
     batch_size : windows per forward pass.
+    line_freq : mains frequency (50 or 60 Hz) to notch (with harmonics) before the model, or None. Recommended
+        when the recording carries line noise: the networks were trained on line-free EEG and remove a strong
+        50/60-Hz hum less reliably than a notch filter does (docs/noise-analysis.md).
 
     Learned state (after ``fit``): ``method_``, ``sfreq_`` (model rate, Hz), ``n_window_`` (samples);
     after ``transform``: ``report_`` (what was processed, skipped, padded, resampled).
     """
 
     def __init__(self, model: str | Path | Any = "eegrecon_net", overlap: float = 0.5, picks: str | list = "eeg",
-                 units: str | None = "uV", batch_size: int = 512):
+                 units: str | None = "uV", batch_size: int = 512, line_freq: float | None = None):
         self.model = model
+        self.line_freq = line_freq
         self.overlap = overlap
         self.picks = picks
         self.units = units
         self.batch_size = batch_size
 
     def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in ("model", "overlap", "picks", "units", "batch_size")}
+        return {k: getattr(self, k) for k in ("model", "overlap", "picks", "units", "batch_size", "line_freq")}
 
     def set_params(self, **params) -> Denoiser:
         for k, v in params.items():
@@ -159,11 +173,24 @@ class Denoiser:
         flat = std <= 1e-12 * max(float(np.max(np.abs(data))), 1e-300)
         out = data.astype(np.float64, copy=True)
         live = np.flatnonzero(~flat)
+        source = data.astype(np.float64)
+        if self.line_freq and len(live):
+            from eegrecon.data.preprocess import notch
+
+            source = source.copy()
+            source[live] = notch(source[live], sfreq, self.line_freq)
+            self.report_["notch_hz"] = self.line_freq
         if len(live):
-            out[live] = denoise_signals(data[live].astype(np.float64), sfreq, self._fn(), self.sfreq_,
+            out[live] = denoise_signals(source[live], sfreq, self._fn(), self.sfreq_,
                                         self.n_window_, self.overlap, self.batch_size)
         names = ch_names or [f"#{i}" for i in range(data.shape[0])]
         self.report_["flat_channels"] = [names[i] for i in np.flatnonzero(flat)]
+        clipped = [names[i] for i in clipped_channels(data)]
+        self.report_["clipped_channels"] = clipped
+        if clipped:
+            warnings.warn(f"{where}: channel(s) {', '.join(clipped[:8])} look clipped (many samples at the channel's "
+                          "min or max): they are denoised, but clipped peaks cannot be restored", UserWarning,
+                          stacklevel=3)
         return out
 
     def transform(self, X, sfreq: float | None = None):

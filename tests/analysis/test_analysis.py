@@ -91,6 +91,6 @@ def test_study_covers_hardest_generalisation_clean_input_and_mitigations(quick_s
     assert "specialist: eog" in set(res["generalisation"]["method"])
     assert {"rrmse_t", "cc"} <= set(res["clean_input"].columns)
     methods = set(res["mitigations"]["method"])
-    for tag in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)"):
+    for tag in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"):
         assert any(m.startswith(tag) for m in methods), tag
     assert (out / "sweep_windows.csv").is_file() and (out / "results.json").is_file()

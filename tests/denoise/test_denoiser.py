@@ -119,6 +119,24 @@ def test_flat_channel_passes_through(small_checkpoint):
     assert den.report_["flat_channels"] == ["#1"]
 
 
+def test_line_freq_notches_before_the_model(identity):
+    t = np.arange(5120) / 256.0
+    x = np.random.default_rng(0).standard_normal((1, 5120)) * 10 + 40 * np.sin(2 * np.pi * 50 * t)
+    den = Denoiser(identity, line_freq=50.0).fit()
+    y = den.transform(x, sfreq=256.0)
+    hum = lambda z: np.abs(np.fft.rfft(z[0]))[np.argmin(np.abs(np.fft.rfftfreq(5120, 1 / 256) - 50))]  # noqa: E731
+    assert hum(y) < 0.01 * hum(x) and den.report_["notch_hz"] == 50.0
+
+
+def test_clipped_channel_is_reported(identity):
+    x = np.random.default_rng(0).standard_normal((2, 3000)) * 20
+    x[0] = np.clip(x[0], -25, 25)
+    den = Denoiser(identity).fit()
+    with pytest.warns(UserWarning, match="#0 look clipped"):
+        y = den.transform(x, sfreq=256.0)
+    assert den.report_["clipped_channels"] == ["#0"] and y.shape == x.shape
+
+
 def test_corrupt_and_mismatched_checkpoints(tmp_path, small_checkpoint):
     import shutil
 

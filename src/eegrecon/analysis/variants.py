@@ -43,10 +43,11 @@ class TestTimeEnsemble(Method):
 class PreFiltered(Method):
     """Classical band-pass + notch before the model (removes what lies outside the EEG band for certain)."""
 
-    def __init__(self, method: Method, l_freq: float = 1.0, h_freq: float = 80.0, notch: float | None = 50.0,
+    def __init__(self, method: Method, l_freq: float | None = 1.0, h_freq: float | None = 80.0,
+                 notch: float | None = 50.0,
                  name: str | None = None):
         self.method, self.l_freq, self.h_freq, self.notch = method, l_freq, h_freq, notch
-        self.name = name or f"band-pass {l_freq:g}-{h_freq:g} Hz + notch, then {method.name}"
+        self.name = name or f"filter ({l_freq}-{h_freq} Hz, notch {notch}), then {method.name}"
 
     def denoise(self, noisy, sfreq, **oracle):
         return self.method.denoise(bandpass_notch(noisy, sfreq, self.l_freq, self.h_freq, self.notch), sfreq)

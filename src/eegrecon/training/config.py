@@ -25,6 +25,8 @@ class TrainConfig(BaseModel):
     snr_definition: str = "rms"
     snr_curriculum: float = Field(0.0, ge=0.0, le=1.0, description="fraction of max_steps over which the lowest "
                                   "training SNR moves from snr_range[1] − 2 dB down to snr_range[0] (0: off)")
+    clean_fraction: float = Field(0.0, ge=0.0, lt=1.0, description="fraction of training windows left (almost) "
+                                  "clean (artifact at +60 dB), so the model learns to leave clean EEG alone")
     loss: str = "mse"
     loss_kwargs: dict[str, Any] = Field(default_factory=dict)
     batch_size: int = 64

@@ -11,6 +11,8 @@ from eegrecon.data.pairs import PairSet
 from eegrecon.data.sampling import contaminate
 from eegrecon.noise import get_noise
 
+CLEAN_SNR_DB = 60.0  # "clean" training windows: the artifact is 1000× smaller (RMS) than the EEG
+
 
 class CleanWindows(Dataset):
     """Map-style dataset of clean training-window indices (what DistributedSampler shards)."""
@@ -29,17 +31,19 @@ class PairMixer:
     """Turns clean-window indices into a normalised (noisy, clean) batch with per-window noise type and SNR."""
 
     def __init__(self, corpus: Corpus, noises: list[str], snr_range: tuple[float, float], definition: str = "rms",
-                 split: str = "train"):
+                 split: str = "train", clean_fraction: float = 0.0):
         self.clean = corpus.clean[split]
         self.noises = list(noises)
         self.generators = {n: get_noise(n, corpus.pools(split)) for n in self.noises}
-        self.snr_range, self.definition = snr_range, definition
+        self.snr_range, self.definition, self.clean_fraction = snr_range, definition, clean_fraction
 
     def pairs(self, indices: np.ndarray, rng: np.random.Generator,
               snr_range: tuple[float, float] | None = None) -> PairSet:
         x = self.clean.x[indices].astype(np.float64)
         kinds = rng.integers(0, len(self.noises), len(indices))
         snr = rng.uniform(*(snr_range or self.snr_range), len(indices))
+        if self.clean_fraction:
+            snr[rng.random(len(indices)) < self.clean_fraction] = CLEAN_SNR_DB
         parts = []
         for k, name in enumerate(self.noises):
             sel = np.flatnonzero(kinds == k)
