@@ -66,8 +66,8 @@ def glasgow(root: Path, test_subjects: dict[str, list[str]], den: Denoiser, figd
     for task, source in GLASGOW_FAMILY.items():
         for subj in test_subjects.get(source, []):
             folder = base / subj.split(":")[1] / task
-            if not (folder / "emgeeg.dat.gz").is_file():
-                continue
+            if not all((folder / f).is_file() for f in ("emgeeg.dat.gz", "zero_time_data.dat", "zero_time_video.dat")):
+                continue  # labels cannot be aligned to the data without both sync marks
             offset = float(np.loadtxt(folder / "zero_time_data.dat")) - float(
                 np.loadtxt(folder / "zero_time_video.dat"))
             table = read_table(folder / "emgeeg.dat.gz", header=False, sep=None).to_numpy(dtype=np.float64)

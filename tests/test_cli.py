@@ -44,7 +44,7 @@ def test_run_main_job_on_simulated_data(no_shared, tmp_path):
     assert res.exit_code == 0, res.output
     for f in ("config.yaml", "split.json", "data_summary.md", "figures/data_examples.png", "evaluation/summary.md",
               "evaluation/metrics.csv", "evaluation/figures/rrmse_t_vs_snr.png", "evaluation/figures/examples.png",
-              "model/checkpoints/best.safetensors", "model/log.jsonl"):
+              "model/checkpoints/best.safetensors", "model/log.jsonl", "analysis/report.html"):
         assert (out / f).is_file(), f
     text = (out / "evaluation" / "summary.md").read_text()
     assert "wiener" in text and "oracle_wiener" in text and "eog" in text and "trained now" in text

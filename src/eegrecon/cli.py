@@ -73,6 +73,7 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
                       + f"; before/after figure {c.figure}", highlight=False)
     else:
         console.print(f"no shipped model in this installation: see {out}/shipped_model_missing.txt")
+    console.print(f"noise-robustness report (quick): {result['analysis']}")
     console.print(f"wrote {out}/ in {time.perf_counter() - t0:.0f} s")
 
 

@@ -127,8 +127,10 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
     1. data: windows, subject-disjoint splits, summary and example figure;
     2. trains the default model briefly (``train_steps``; quick: 300) under ``out/model``;
     3. evaluates it, the shipped pretrained model and every baseline on the test split (``out/evaluation``);
-    4. cleans an example contaminated recording with the shipped model (``out/denoised``).
+    4. cleans an example contaminated recording with the shipped model (``out/denoised``);
+    5. runs the quick noise-robustness study (``out/analysis/report.html``; the full one: ``eegrecon analyze``).
     """
+    from eegrecon.analysis.study import AnalysisConfig, run_analysis
     from eegrecon.files import clean_file
     from eegrecon.models.pretrained import PRETRAINED, load_pretrained
     from eegrecon.neural import NeuralMethod
@@ -168,5 +170,10 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
             progress("cleaning an example recording")
         source = example_recording(data_dir, out)
         cleaned = clean_file(source, out / "denoised", "eegrecon_net", overwrite=True, report=True)
+    if progress:
+        progress("quick noise-robustness analysis")
+    analysis = run_analysis(out / "analysis", data_dir, AnalysisConfig.quick() if quick else AnalysisConfig(),
+                            progress)
     return {"out": out, "corpus": corpus, "data_summary": summary_table, "evaluation": evaluation,
-            "trained": trained, "cleaned": cleaned, "shipped": list(PRETRAINED) if shipped else []}
+            "trained": trained, "cleaned": cleaned, "shipped": list(PRETRAINED) if shipped else [],
+            "analysis": analysis["report"]}
