@@ -157,7 +157,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
             overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
             line_freq: float | None = typer.Option(None, "--line-freq", help="notch this mains frequency (50 or "
-                                                   "60 Hz) and harmonics before the model (recommended with hum)"))\
+                                                   "60 Hz) and harmonics before the model (recommended with hum)"),
+            ensemble: bool = typer.Option(False, help="test-time ensemble (sign flip × time reversal; 4× slower)"))\
         -> None:
     """Clean recordings with a trained model: same format out where MNE can export it (EDF, FIF, BrainVision),
     else FIF (said per file). EEG channels only; bad channels and bad_* annotations are left untouched."""
@@ -172,7 +173,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                   TimeElapsedColumn(), console=console, disable=not console.is_terminal) as prog:
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
-                              on_done=lambda _: prog.advance(task), line_freq=line_freq)
+                              on_done=lambda _: prog.advance(task), line_freq=line_freq, ensemble=ensemble)
     failed = 0
     for res in results:
         if isinstance(res, Exception):

@@ -119,6 +119,8 @@ class Denoiser:
     picks : MNE channel types or names to clean (default ``"eeg"``); other channels are untouched.
     units : for ndarrays, the unit you pass ("uV", "V" or None); only used for a sanity warning.
     batch_size : windows per forward pass.
+    ensemble : average the model over sign flip and time reversal (4× slower; +0.003–0.03 CC in
+        docs/noise-analysis.md §4).
     line_freq : mains frequency (50 or 60 Hz) to notch (with harmonics) before the model, or None. Recommended
         when the recording carries line noise: the networks were trained on line-free EEG and remove a strong
         50/60-Hz hum less reliably than a notch filter does (docs/noise-analysis.md).
@@ -128,8 +130,10 @@ class Denoiser:
     """
 
     def __init__(self, model: str | Path | Any = "eegrecon_net", overlap: float = 0.5, picks: str | list = "eeg",
-                 units: str | None = "uV", batch_size: int = 512, line_freq: float | None = None):
+                 units: str | None = "uV", batch_size: int = 512, line_freq: float | None = None,
+                 ensemble: bool = False):
         self.model = model
+        self.ensemble = ensemble
         self.line_freq = line_freq
         self.overlap = overlap
         self.picks = picks
@@ -137,7 +141,8 @@ class Denoiser:
         self.batch_size = batch_size
 
     def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in ("model", "overlap", "picks", "units", "batch_size", "line_freq")}
+        return {k: getattr(self, k) for k in ("model", "overlap", "picks", "units", "batch_size", "line_freq",
+                                              "ensemble")}
 
     def set_params(self, **params) -> Denoiser:
         for k, v in params.items():
@@ -150,6 +155,10 @@ class Denoiser:
         """Load the model (nothing is learned from ``X``: the model is pretrained). Returns self."""
         self.method_ = resolve_method(self.model)
         meta = getattr(self.method_, "meta", {}) or {}
+        if self.ensemble:
+            from eegrecon.analysis.variants import TestTimeEnsemble
+
+            self.method_ = TestTimeEnsemble(self.method_)
         self.sfreq_ = float(meta.get("sfreq", getattr(self.method_, "sfreq", 256.0)))
         self.n_window_ = int(meta.get("n_times", 512))
         return self

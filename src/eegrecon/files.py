@@ -75,7 +75,7 @@ def _write(raw, dest: Path, fmt: str) -> None:
 
 
 def clean_file(path: str | Path, out_dir: str | Path, model="eegrecon_net", overwrite: bool = False,
-               report: bool = False, line_freq: float | None = None) -> CleanResult:
+               report: bool = False, line_freq: float | None = None, ensemble: bool = False) -> CleanResult:
     """Denoise one recording file into ``out_dir``; returns what was written."""
     path, out_dir = Path(path), Path(out_dir)
     dest, fmt, note = output_path(path, out_dir)
@@ -86,7 +86,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model="eegrecon_net", over
     raw = read_raw(path)
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
-    den = Denoiser(model, line_freq=line_freq)
+    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble)
     cleaned = den.fit().transform(raw)
     _write(cleaned, dest, fmt)
     result = CleanResult(path, dest, fmt, note, den.report_)
@@ -101,13 +101,14 @@ def clean_file(path: str | Path, out_dir: str | Path, model="eegrecon_net", over
 
 
 def clean_files(paths: list[Path], out_dir: Path, model="eegrecon_net", n_jobs: int = 1, overwrite: bool = False,
-                report: bool = False, on_done=None, line_freq: float | None = None) -> list[CleanResult | Exception]:
+                report: bool = False, on_done=None, line_freq: float | None = None,
+                ensemble: bool = False) -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes). Errors are returned per file, not raised."""
     from joblib import Parallel, delayed
 
     def one(p):
         try:
-            return clean_file(p, out_dir, model, overwrite, report, line_freq)
+            return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble)
         except EegreconError as exc:
             return exc
 

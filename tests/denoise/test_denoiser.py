@@ -128,6 +128,14 @@ def test_line_freq_notches_before_the_model(identity):
     assert hum(y) < 0.01 * hum(x) and den.report_["notch_hz"] == 50.0
 
 
+def test_ensemble_option(identity, small_checkpoint):
+    x = np.random.default_rng(0).standard_normal((2, 1500)) * 20
+    np.testing.assert_allclose(Denoiser(identity, ensemble=True).fit().transform(x, sfreq=256.0), x, atol=1e-9)
+    plain = Denoiser(str(small_checkpoint)).fit().transform(x, sfreq=256.0)
+    ens = Denoiser(str(small_checkpoint), ensemble=True).fit().transform(x, sfreq=256.0)
+    assert ens.shape == x.shape and not np.allclose(ens, plain)
+
+
 def test_clipped_channel_is_reported(identity):
     x = np.random.default_rng(0).standard_normal((2, 3000)) * 20
     x[0] = np.clip(x[0], -25, 25)
