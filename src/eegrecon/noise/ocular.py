@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 from eegrecon.noise.base import Noise, time_axis
 
@@ -40,7 +41,7 @@ class SimulatedEOG(Noise):
             on = (n_sacc > k)[:, None]
             onset = rng.uniform(0, dur, (n, 1))
             amp = rng.uniform(*self.saccade_uv, (n, 1)) * rng.choice([-1.0, 1.0], (n, 1))
-            rise = 1.0 / (1.0 + np.exp(-(t - onset) / 0.008))  # ~30–50 ms saccade
+            rise = expit((t - onset) / 0.008)  # ~30–50 ms saccade (logistic step, overflow-free)
             decay = np.exp(-np.maximum(t - onset, 0) / rng.uniform(0.5, 2.0, (n, 1)))
             out += on * amp * rise * decay
         return out - out.mean(axis=1, keepdims=True)
