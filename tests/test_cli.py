@@ -71,3 +71,25 @@ def test_data_summary_on_real_data(shared_data):
     res = runner.invoke(app, ["data", "summary", "--data-dir", str(shared_data)], terminal_width=250)
     assert res.exit_code == 0, res.output
     assert "eegmat" in res.output and "malta_eog" in res.output and "time-blocks" in res.output
+
+
+def test_models_list_shows_shipped_bundle_and_architectures():
+    res = runner.invoke(app, ["models", "list"], terminal_width=250)
+    assert res.exit_code == 0, res.output
+    assert "eegrecon_net" in res.output and "complex_cnn" in res.output and "neurokit_eog" in res.output
+
+
+def test_train_then_evaluate_and_export_a_checkpoint(no_shared, tmp_path):
+    run = tmp_path / "run"
+    res = runner.invoke(app, ["train", "--out", str(run), "max_steps=4", "val_every=2", "batch_size=8",
+                              "val_windows=4", "model_kwargs={width: 8, context: 16}"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert "best step" in res.output and (run / "checkpoints" / "best.safetensors").is_file()
+    res = runner.invoke(app, ["evaluate", "--model", str(run), "--no-baselines", "--noise", "eog", "--n-test", "5",
+                              "--out", str(tmp_path / "ev")], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "ev" / "figures" / "examples.png").is_file()
+    assert "run" in (tmp_path / "ev" / "summary.md").read_text()
+    res = runner.invoke(app, ["export", str(run), "--onnx", str(tmp_path / "m.onnx")], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "m.onnx").is_file() and "max |difference|" in res.output
