@@ -159,9 +159,12 @@ def main() -> None:
         raise SystemExit("needs the real recordings (../shared/data or $EEGRECON_DATA)")
     meta = json.loads(pretrained_path(args.model).with_suffix(".json").read_text()) \
         if not Path(args.model).exists() else json.loads(Path(args.model).with_suffix(".json").read_text())
-    split_file = Path("runs/pretrained/split.json")  # written by benchmarks/pretrained.py
-    split = json.loads(split_file.read_text()) if split_file.is_file() else None
-    test_subjects = {k: v["groups"]["test"] for k, v in (split or {}).get("sources", {}).items()
+    # the model's own split: rebuild it from the training config stored in the bundle (deterministic)
+    from eegrecon.data.corpus import DataConfig, build_corpus
+
+    data_cfg = DataConfig.model_validate(meta.get("training_config", {}).get("data", {}))
+    manifest = build_corpus(root, data_cfg).manifest
+    test_subjects = {k: v["groups"]["test"] for k, v in manifest.get("sources", {}).items()
                      if k.startswith("glasgow") and "groups" in v}
     figdir = args.out / "real_data"
     den = Denoiser(args.model, units="uV").fit()
