@@ -25,7 +25,7 @@ from eegrecon import __version__
 from eegrecon.baselines import BASELINES
 from eegrecon.data.corpus import build_corpus
 from eegrecon.evaluation import EvalConfig, run_methods, summarise
-from eegrecon.models import FLAGSHIP, MODELS, PEERS, build_model
+from eegrecon.models import FLAGSHIP, MODELS, PEERS, build_model, n_parameters
 from eegrecon.neural import NeuralMethod
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
@@ -59,6 +59,7 @@ def main() -> None:
     ap.add_argument("--n-test", type=int, default=300, help="clean test windows per noise (each at all 10 SNRs)")
     ap.add_argument("--threads", type=int, default=1, help="threads for training and evaluation")
     ap.add_argument("--speed-threads", type=int, default=2, help="threads for the inference-speed measurement")
+    ap.add_argument("--speed-only", action="store_true", help="only measure inference speed → models_speed_only.md")
     args = ap.parse_args()
     t_all = time.perf_counter()
     # speed first, every model side by side in this process, before anything else loads the CPU
@@ -69,6 +70,18 @@ def main() -> None:
         speeds[name] = windows_per_second(build_model(name, 1, 512, 256.0))
         print(f"{name}: {speeds[name]:.0f} windows/s ({args.speed_threads} threads)", flush=True)
     torch.set_num_threads(args.threads)
+    if args.speed_only:
+        ref = speeds.get(REFERENCE)
+        rows = pd.DataFrame([{"method": n, "parameters": n_parameters(build_model(n, 1, 512, 256.0)),
+                              "windows_per_s": v, f"÷ {REFERENCE}": v / ref if ref else float("nan")}
+                             for n, v in speeds.items()])
+        args.out.mkdir(parents=True, exist_ok=True)
+        text = (f"# Inference speed only (`python benchmarks/models.py --speed-only`)\n\ntorch {torch.__version__}, "
+                f"{args.speed_threads} threads, eager PyTorch, batches of 512 windows × 512 samples, models timed "
+                "one after another in one process.\n\n" + to_markdown(rows, ".2f"))
+        (args.out / "models_speed_only.md").write_text(text)
+        print(text)
+        return
 
     data_dir = resolve_data_dir(args.data_dir)
     corpus = build_corpus(data_dir)
