@@ -23,13 +23,14 @@ from scipy.stats import spearmanr
 
 from eegrecon.data.corpus import build_corpus
 from eegrecon.evaluation import EvalConfig, evaluate, make_test_pairs
-from eegrecon.neural import NeuralMethod
+from eegrecon.models.neural import NeuralMethod
+from eegrecon.noise import TRAINING_NOISES
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 from eegrecon.training import load_config, train
 from eegrecon.training.losses import LOSSES
 
-NOISES = ["eog", "emg", "motion", "mixed"]
+NOISES = list(TRAINING_NOISES)
 
 
 def per_window_losses(den: np.ndarray, clean: np.ndarray) -> dict[str, np.ndarray]:

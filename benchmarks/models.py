@@ -21,18 +21,19 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from eegrecon import __version__
+from eegrecon._version import __version__
 from eegrecon.baselines import BASELINES
 from eegrecon.data.corpus import build_corpus
 from eegrecon.evaluation import EvalConfig, run_methods, summarise
 from eegrecon.models import FLAGSHIP, MODELS, PEERS, build_model, n_parameters
-from eegrecon.neural import NeuralMethod
+from eegrecon.models.neural import NeuralMethod
+from eegrecon.noise import EVALUATION_NOISES
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 from eegrecon.training import load_config, train
 
 REFERENCE = "complex_cnn"
-NOISES = ["eog", "emg", "motion", "mixed", "mixture"]
+NOISES = list(EVALUATION_NOISES)
 
 
 def windows_per_second(model: torch.nn.Module, n_times: int = 512, batch: int = 512, seconds: float = 3.0) -> float:

@@ -18,6 +18,7 @@ import torch
 
 from eegrecon.denoise import resolve_method
 from eegrecon.export import OnnxWindows, export_onnx
+from eegrecon.models.pretrained import DEFAULT_MODEL
 from eegrecon.report import to_markdown
 
 
@@ -32,7 +33,7 @@ def rate(fn, x: np.ndarray, seconds: float = 4.0) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", default="eegrecon_net")
+    ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = ap.parse_args()

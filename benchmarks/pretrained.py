@@ -21,14 +21,16 @@ import torch
 from eegrecon.baselines import BASELINES
 from eegrecon.data.corpus import build_corpus
 from eegrecon.evaluation import EvalConfig, run_methods, summarise
-from eegrecon.neural import NeuralMethod
+from eegrecon.models.neural import NeuralMethod
+from eegrecon.models.pretrained import DEFAULT_MODEL, PRETRAINED
+from eegrecon.noise import EVALUATION_NOISES
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 from eegrecon.training import load_config, train
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "pretrained_eegrecon_net.yaml"
-BUNDLE = ROOT / "src" / "eegrecon" / "pretrained" / "eegrecon_net"
+BUNDLE = ROOT / "src" / "eegrecon" / "pretrained" / PRETRAINED[DEFAULT_MODEL].stem
 
 
 def main() -> None:
@@ -45,14 +47,14 @@ def main() -> None:
     if not args.skip_train:
         res = train(cfg, args.run)
         print(f"trained {res['steps']} steps in {res['train_seconds']:.0f} s (best step {res['best_step']})")
-    method = NeuralMethod.from_checkpoint(args.run / "checkpoints" / "best", "eegrecon_net (shipped)")
+    method = NeuralMethod.from_checkpoint(args.run / "checkpoints" / "best", f"{DEFAULT_MODEL} (shipped)")
     corpus = build_corpus(data_dir)  # every source: the benchmark's test split
-    eval_cfg = EvalConfig(noises=["eog", "emg", "motion", "mixed", "mixture"])
-    methods = {"eegrecon_net (shipped)": lambda: method, "wiener": BASELINES["wiener"],
+    eval_cfg = EvalConfig(noises=list(EVALUATION_NOISES))
+    methods = {f"{DEFAULT_MODEL} (shipped)": lambda: method, "wiener": BASELINES["wiener"],
                "oracle_wiener": BASELINES["oracle_wiener"]}
     table, _ = run_methods(corpus, methods, eval_cfg)
     summary = summarise(table)
-    ours = summary[summary["method"] == "eegrecon_net (shipped)"].set_index("noise")
+    ours = summary[summary["method"] == f"{DEFAULT_MODEL} (shipped)"].set_index("noise")
     bench = {noise: {k: float(v) for k, v in row.items() if k != "method"} for noise, row in ours.iterrows()}
 
     BUNDLE.parent.mkdir(parents=True, exist_ok=True)

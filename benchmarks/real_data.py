@@ -25,16 +25,17 @@ from scipy import signal
 from eegrecon import Denoiser
 from eegrecon.data.preprocess import notch
 from eegrecon.data.readers import read_raw, read_table
+from eegrecon.metrics import BANDS as METRIC_BANDS
 from eegrecon.metrics import psd
-from eegrecon.models.pretrained import pretrained_path
+from eegrecon.models.pretrained import DEFAULT_MODEL, pretrained_path
 from eegrecon.paths import resolve_data_dir
 from eegrecon.plots import plot_before_after
 from eegrecon.report import to_markdown
 
 GLASGOW_FAMILY = {"blink": "glasgow_blink", "jaw": "glasgow_emg", "eyescrunching": "glasgow_emg",
                   "raisingeyebrows": "glasgow_emg"}
-BANDS = {"delta 0.5-4": (0.5, 4), "theta 4-8": (4, 8), "alpha 8-13": (8, 13), "beta 13-30": (13, 30),
-         "gamma 30-80": (30, 80)}
+# the package's one band table (eegrecon.metrics.BANDS), labelled with its edges
+BANDS = {f"{name} {lo:g}-{hi:g}": (lo, hi) for name, (lo, hi) in METRIC_BANDS.items()}
 
 
 def highpass(x: np.ndarray, sfreq: float, line: float) -> np.ndarray:
@@ -151,7 +152,7 @@ def eegmmidb(root: Path, den: Denoiser, figdir: Path) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", default="eegrecon_net")
+    ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = ap.parse_args()
     root = resolve_data_dir(None)

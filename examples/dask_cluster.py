@@ -15,13 +15,14 @@ import argparse
 from pathlib import Path
 
 from eegrecon.files import clean_file
+from eegrecon.models.pretrained import DEFAULT_MODEL
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("inputs", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--model", default="eegrecon_net")
+    ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--scheduler", default=None, help="address of a running scheduler (default: local cluster)")
     args = ap.parse_args()
     from dask.distributed import Client, LocalCluster

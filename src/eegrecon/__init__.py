@@ -1,11 +1,16 @@
 """eegrecon: reconstruct clean EEG from contaminated EEG.
 
     from eegrecon import Denoiser, denoise, load_pretrained, StreamingDenoiser
+
+``import eegrecon`` imports NumPy and SciPy only: torch is imported when a network is loaded, MNE when a
+recording is read or an MNE object is cleaned.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import Any
+
+from eegrecon._version import __version__
 
 # the function ``denoise`` deliberately shadows the submodule of the same name (import it as eegrecon.denoise)
 from eegrecon.denoise import Denoiser, denoise  # noqa: E402
@@ -13,8 +18,7 @@ from eegrecon.denoise import Denoiser, denoise  # noqa: E402
 __all__ = ["Denoiser", "StreamingDenoiser", "__version__", "denoise", "load_pretrained"]
 
 
-def __getattr__(name: str):
-    # lazy, so that `import eegrecon` does not pull in torch
+def __getattr__(name: str) -> Any:
     if name == "StreamingDenoiser":
         from eegrecon.streaming import StreamingDenoiser
 

@@ -12,6 +12,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from eegrecon.errors import EegreconError
+from eegrecon.models.pretrained import DEFAULT_MODEL
+from eegrecon.noise.registry import EVALUATION_NOISES, TRAINING_NOISES
+from eegrecon.options import SNR_DEFINITIONS, check_option
 
 app = typer.Typer(help="eegrecon: reconstruct clean EEG from contaminated EEG.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -29,7 +32,7 @@ DataDirOpt = typer.Option(None, "--data-dir", help="real data folder (default: $
 
 
 @contextmanager
-def spinner(title: str):
+def _spinner(title: str):
     """A rich progress line; yields a callback that updates its text."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                   transient=True, disable=not console.is_terminal) as prog:
@@ -43,7 +46,7 @@ def _corpus(data_dir: Path | None):
 
     root = resolve_data_dir(data_dir)
     console.print(f"data: {root if root else 'none found -> simulated clean EEG and simulated artifacts'}")
-    with spinner("loading data") as step:
+    with _spinner("loading data") as step:
         return build_corpus(root, progress=step)
 
 
@@ -61,7 +64,7 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
     t0 = time.perf_counter()
     root = resolve_data_dir(data_dir)
     console.print(f"data: {root if root else 'none found -> simulated data'}")
-    with spinner("main job") as step:
+    with _spinner("main job") as step:
         result = run_main(out, root, quick=not full, progress=step, train_steps=train_steps)
     console.print(to_rich(result["data_summary"], "windows per split and source"))
     console.print(to_rich(result["evaluation"], "test split, mean over the SNR grid"))
@@ -81,7 +84,7 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
 def evaluate(data_dir: Path | None = DataDirOpt,
              model: list[str] = typer.Option([], "--model", "-m", help="trained checkpoint (PATH of a .safetensors "
                                              "with its .json) or shipped model name; repeatable"),
-             noise: list[str] = typer.Option(["eog", "emg", "motion", "mixed", "mixture"], help="noise types"),
+             noise: list[str] = typer.Option(list(EVALUATION_NOISES), help="noise types"),
              n_test: int = typer.Option(300, help="clean test windows per noise (each at every SNR)"),
              snr_definition: str = typer.Option("rms", help="'rms' (EEGdenoiseNet) or 'power'"),
              baselines: bool = typer.Option(True, help="also evaluate the classical baselines"),
@@ -89,12 +92,11 @@ def evaluate(data_dir: Path | None = DataDirOpt,
     """Evaluate models and baselines on the test split; metrics per artifact type and SNR, figures."""
     from eegrecon.baselines import BASELINES
     from eegrecon.evaluation import EvalConfig
-    from eegrecon.neural import load_method
+    from eegrecon.models.pretrained import load_method
     from eegrecon.pipeline import evaluate_methods
     from eegrecon.report import to_rich
 
-    if snr_definition not in ("rms", "power"):
-        raise EegreconError(f"--snr-definition must be 'rms' or 'power', got {snr_definition!r}")
+    check_option("--snr-definition", snr_definition, SNR_DEFINITIONS)
     methods = dict(BASELINES) if baselines else {}
     for ref in model:
         method = load_method(ref)
@@ -103,7 +105,7 @@ def evaluate(data_dir: Path | None = DataDirOpt,
         raise EegreconError("nothing to evaluate: pass --model or leave --baselines on")
     corpus = _corpus(data_dir)
     cfg = EvalConfig(noises=noise, n_test_windows=n_test, snr_definition=snr_definition)
-    with spinner("evaluating") as step:
+    with _spinner("evaluating") as step:
         summary = evaluate_methods(corpus, methods, cfg, out, step)
     console.print(to_rich(summary, f"test split, mean over SNR {cfg.snrs[0]:g}..{cfg.snrs[-1]:g} dB "
                                    f"({snr_definition} SNR)"))
@@ -152,7 +154,7 @@ def train(overrides: list[str] = typer.Argument(None, help="key=value settings o
 @app.command()
 def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any format mne.io.read_raw reads)"),
             out: Path = typer.Option(..., "--out", "-o", help="folder for the cleaned files (never the inputs')"),
-            model: str = typer.Option("eegrecon_net", "--model", "-m", help="shipped model name or checkpoint path"),
+            model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="shipped model name or checkpoint path"),
             n_jobs: int = typer.Option(1, "--n-jobs", "-j", help="files cleaned in parallel (processes)"),
             report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
             overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
@@ -200,7 +202,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
 
 
 @app.command()
-def export(model: str = typer.Argument("eegrecon_net", help="shipped model name or checkpoint path"),
+def export(model: str = typer.Argument(DEFAULT_MODEL, help="shipped model name or checkpoint path"),
            onnx: Path = typer.Option(..., "--onnx", help="ONNX file to write"),
            check: bool = typer.Option(True, help="compare ONNX Runtime with PyTorch on random input")) -> None:
     """Export a model to ONNX (dynamic batch and time axes)."""
@@ -210,16 +212,13 @@ def export(model: str = typer.Argument("eegrecon_net", help="shipped model name 
     console.print(f"wrote {path} (input 'noisy', output 'clean': (batch, 1, time) float32, normalised windows)")
     if check:
         import numpy as np
-        import torch
 
         from eegrecon.denoise import resolve_method
-        from eegrecon.export import OnnxWindows
+        from eegrecon.export import max_difference
 
-        net = resolve_method(model).model.eval()
+        net = resolve_method(model).model
         x = np.random.default_rng(0).standard_normal((4, net.n_times if net.fixed_length else 700))
-        with torch.inference_mode():
-            ref = net(torch.from_numpy(x.astype(np.float32))[:, None])[:, 0].double().numpy()
-        diff = float(np.max(np.abs(OnnxWindows(path)(x) - ref)))
+        diff = max_difference(path, net, x)
         console.print(f"ONNX Runtime vs PyTorch: max |difference| {diff:.2e} on {x.shape[0]} windows of {x.shape[1]}")
         if diff > 1e-4:
             raise EegreconError(f"ONNX output differs from PyTorch by {diff:.2e} (> 1e-4); do not use {path}")
@@ -239,8 +238,7 @@ def analyze(out: Path = typer.Option(Path("runs/analysis"), help="folder for rep
     from eegrecon.paths import resolve_data_dir
     from eegrecon.report import to_rich
 
-    if snr_definition not in ("rms", "power"):
-        raise EegreconError(f"--snr-definition must be 'rms' or 'power', got {snr_definition!r}")
+    check_option("--snr-definition", snr_definition, SNR_DEFINITIONS)
     cfg = AnalysisConfig.quick() if quick else AnalysisConfig()
     cfg.sweep.snr_definition = snr_definition
     cfg.threads = threads
@@ -248,7 +246,7 @@ def analyze(out: Path = typer.Option(Path("runs/analysis"), help="folder for rep
         cfg.train_steps = train_steps
     root = resolve_data_dir(data_dir)
     console.print(f"data: {root if root else 'none found -> simulated data'}")
-    with spinner("analysis") as step:
+    with _spinner("analysis") as step:
         res = run_analysis(out, root, cfg, step)
     console.print(to_rich(res["hardest"][["noise", "snr", "best_method", "cc", "reason"]], "hardest scenarios"))
     eff = res["mitigations"]
@@ -299,7 +297,7 @@ def data_summary(data_dir: Path | None = DataDirOpt) -> None:
 def data_plot(out: Path = typer.Option(Path("runs/data_examples.png"), help="PNG to write"),
               data_dir: Path | None = DataDirOpt,
               snr: float = typer.Option(-3.0, help="SNR of the examples, dB"),
-              noise: list[str] = typer.Option(["eog", "emg", "motion", "mixed"], help="noise types")) -> None:
+              noise: list[str] = typer.Option(list(TRAINING_NOISES), help="noise types")) -> None:
     """Example clean / artifact / noisy windows, in time and as power spectra."""
     from eegrecon.pipeline import plot_data_examples
 
@@ -330,7 +328,7 @@ def noise_gallery(out: Path = typer.Option(Path("runs/noise_gallery"), help="fol
     from eegrecon.noise.gallery import gallery
 
     corpus = _corpus(data_dir)
-    with spinner("drawing") as step:
+    with _spinner("drawing") as step:
         step("gallery")
         paths = gallery(corpus, out, snr=snr)
     console.print(f"wrote {len(paths)} figures to {out}/")

@@ -25,48 +25,34 @@ from typing import Any
 
 import numpy as np
 
+from eegrecon.data.preprocess import notch
+from eegrecon.data.validate import channel_names, check_finite, check_units, clipped_channels
 from eegrecon.errors import DataError, EegreconError
+from eegrecon.estimator import Estimator, check_is_fitted
 from eegrecon.inference import denoise_signals
-from eegrecon.method import Method
-
-#: per-channel std (in the declared unit) outside which the data does not look like scalp EEG in that unit
-PLAUSIBLE_STD = {"V": (1e-8, 5e-3), "uV": (0.01, 5e3)}
+from eegrecon.method import Method, TestTimeEnsemble
+from eegrecon.models.pretrained import DEFAULT_MODEL
 
 
 def resolve_method(model: str | Path | Method | Any) -> Method:
-    """A shipped model name, a checkpoint path, a :class:`Method` or a bare ``torch.nn.Module``."""
-    import torch
+    """Turn what a user passes as a model into a :class:`~eegrecon.method.Method`.
 
-    from eegrecon.neural import NeuralMethod, load_method
+    Parameters
+    ----------
+    model : str, Path, Method or torch.nn.Module
+        A shipped model name (``eegrecon models list``), a checkpoint or run directory, a Method, or a network
+        that carries ``sfreq`` and ``n_times``.
 
+    Returns
+    -------
+    Method
+        Ready to denoise windows at its ``sfreq``.
+    """
     if isinstance(model, Method):
         return model
-    if isinstance(model, torch.nn.Module):
-        return NeuralMethod(model.eval(), {"sfreq": getattr(model, "sfreq", 256.0),
-                                           "n_times": getattr(model, "n_times", 512)})
+    from eegrecon.models.pretrained import load_method  # imports torch: only when a network is loaded
+
     return load_method(model)
-
-
-def check_units(data: np.ndarray, units: str | None, where: str) -> str | None:
-    """Warn when amplitudes do not look like EEG in ``units`` ("V", "uV" or None to skip). Returns the warning."""
-    if units is None or data.size == 0:
-        return None
-    if units not in PLAUSIBLE_STD:
-        raise EegreconError(f"units must be 'V', 'uV' or None, got {units!r}")
-    std = np.std(data, axis=-1)
-    std = std[std > 0]
-    if not len(std):
-        return None
-    med = float(np.median(std))
-    lo, hi = PLAUSIBLE_STD[units]
-    if lo <= med <= hi:
-        return None
-    other = "uV" if units == "V" else "V"
-    msg = (f"{where}: median channel std {med:.3g} {units} does not look like scalp EEG in {units}"
-           + (f" (it looks like {other})" if PLAUSIBLE_STD[other][0] <= med <= PLAUSIBLE_STD[other][1] else "")
-           + "; the output is still in your units (denoising is scale-invariant), but check the data's unit")
-    warnings.warn(msg, UserWarning, stacklevel=3)
-    return msg
 
 
 def _check_array(data: np.ndarray, sfreq: float, where: str, ch_names: list[str] | None = None) -> None:
@@ -81,20 +67,7 @@ def _check_array(data: np.ndarray, sfreq: float, where: str, ch_names: list[str]
     if data.shape[0] > data.shape[1] and data.shape[0] >= sfreq and data.shape[1] < 1024:
         raise DataError(f"{where}: array of shape {data.shape} looks like (n_times, n_chans) "
                         f"({data.shape[0]} 'channels' of {data.shape[1]} samples); pass data.T")
-    bad = ~np.isfinite(data).all(axis=1)
-    if bad.any():
-        names = [(ch_names[i] if ch_names else f"#{i}") for i in np.flatnonzero(bad)]
-        raise DataError(f"{where}: channel(s) {', '.join(names[:8])} contain NaN or Inf; interpolate them, drop "
-                        "them or mark them bad (MNE: raw.info['bads']) and retry")
-
-
-def clipped_channels(data: np.ndarray, min_fraction: float = 0.005) -> np.ndarray:
-    """Indices of channels whose min or max value repeats in ≥ ``min_fraction`` of samples (≥ 5): a saturated
-    amplifier or ADC. Denoising cannot restore the clipped peaks."""
-    n = data.shape[1]
-    hits = np.maximum((data == data.max(axis=1, keepdims=True)).sum(axis=1),
-                      (data == data.min(axis=1, keepdims=True)).sum(axis=1))
-    return np.flatnonzero((hits >= max(5, min_fraction * n)) & (data.std(axis=1) > 0))
+    check_finite(data, ch_names, where)
 
 
 def _bad_annotation_mask(inst, n_times: int) -> np.ndarray:
@@ -109,58 +82,76 @@ def _bad_annotation_mask(inst, n_times: int) -> np.ndarray:
     return mask
 
 
-class Denoiser:
+class Denoiser(Estimator):
     """Clean EEG with a trained model: ``Denoiser(model).fit().transform(X)``.
 
     Parameters
     ----------
-    model : shipped model name (``eegrecon models list``), checkpoint path, Method or torch module.
-    overlap : fraction of overlap between consecutive model windows (0.5: every sample seen twice).
-    picks : MNE channel types or names to clean (default ``"eeg"``); other channels are untouched.
-    units : for ndarrays, the unit you pass ("uV", "V" or None); only used for a sanity warning.
-    batch_size : windows per forward pass.
-    ensemble : average the model over sign flip and time reversal (4× slower; +0.003–0.03 CC in
-        docs/noise-analysis.md §4).
-    line_freq : mains frequency (50 or 60 Hz) to notch (with harmonics) before the model, or None. Recommended
+    model : str, Path, Method or torch.nn.Module
+        Shipped model name (``eegrecon models list``), checkpoint path, Method or network; the model says
+        which rate and window it works at.
+    overlap : float
+        Fraction of overlap between consecutive model windows (0.5: every sample seen twice).
+    picks : str or list of str
+        MNE channel types or names to clean (default ``"eeg"``); other channels are untouched.
+    units : {"uV", "V"} or None
+        For ndarrays, the unit you pass; only used for a sanity warning.
+    batch_size : int
+        Windows per forward pass.
+    line_freq : float or None
+        Mains frequency (50 or 60 Hz) to notch (with harmonics) before the model, or None. Recommended
         when the recording carries line noise: the networks were trained on line-free EEG and remove a strong
         50/60-Hz hum less reliably than a notch filter does (docs/noise-analysis.md).
+    ensemble : bool
+        Average the model over sign flip and time reversal (4× slower; +0.003–0.03 CC in
+        docs/noise-analysis.md §4).
 
-    Learned state (after ``fit``): ``method_``, ``sfreq_`` (model rate, Hz), ``n_window_`` (samples);
-    after ``transform``: ``report_`` (what was processed, skipped, padded, resampled).
+    Attributes
+    ----------
+    method_ : Method
+        The loaded model (after ``fit``).
+    sfreq_ : float
+        The model's rate, Hz.
+    n_window_ : int
+        The model's window, samples.
+    report_ : dict
+        After ``transform``: what was processed, skipped, padded, resampled.
     """
 
-    def __init__(self, model: str | Path | Any = "eegrecon_net", overlap: float = 0.5, picks: str | list = "eeg",
+    def __init__(self, model: str | Path | Any = DEFAULT_MODEL, overlap: float = 0.5, picks: str | list = "eeg",
                  units: str | None = "uV", batch_size: int = 512, line_freq: float | None = None,
                  ensemble: bool = False):
         self.model = model
-        self.ensemble = ensemble
-        self.line_freq = line_freq
         self.overlap = overlap
         self.picks = picks
         self.units = units
         self.batch_size = batch_size
+        self.line_freq = line_freq
+        self.ensemble = ensemble
 
-    def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in ("model", "overlap", "picks", "units", "batch_size", "line_freq",
-                                              "ensemble")}
-
-    def set_params(self, **params) -> Denoiser:
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ValueError(f"unknown parameter {k!r}")
-            setattr(self, k, v)
-        return self
+    def _is_fitted(self) -> bool:
+        return hasattr(self, "method_")
 
     def fit(self, X=None, y=None) -> Denoiser:
-        """Load the model (nothing is learned from ``X``: the model is pretrained). Returns self."""
-        self.method_ = resolve_method(self.model)
-        meta = getattr(self.method_, "meta", {}) or {}
-        if self.ensemble:
-            from eegrecon.analysis.variants import TestTimeEnsemble
+        """Load the model (nothing is learned from ``X``: the model is pretrained).
 
-            self.method_ = TestTimeEnsemble(self.method_)
-        self.sfreq_ = float(meta.get("sfreq", getattr(self.method_, "sfreq", 256.0)))
-        self.n_window_ = int(meta.get("n_times", 512))
+        Parameters
+        ----------
+        X, y : ignored
+            Accepted for the scikit-learn transformer contract.
+
+        Returns
+        -------
+        Denoiser
+            ``self``.
+        """
+        method = resolve_method(self.model)
+        if method.sfreq is None or method.n_times is None:
+            raise EegreconError(f"{method!r} does not say which rate and window it works at (its sfreq and "
+                                "n_times are None); give the Denoiser a network or set both on the method")
+        self.sfreq_ = float(method.sfreq)
+        self.n_window_ = int(method.n_times)
+        self.method_ = TestTimeEnsemble(method) if self.ensemble else method
         return self
 
     def _fn(self):
@@ -168,8 +159,6 @@ class Denoiser:
 
     def _clean(self, data: np.ndarray, sfreq: float, where: str, ch_names: list[str] | None = None) -> np.ndarray:
         _check_array(data, sfreq, where, ch_names)
-        if not hasattr(self, "method_"):
-            self.fit()
         n = data.shape[1]
         n_model = int(round(n * self.sfreq_ / sfreq))
         self.report_.update(resampled=abs(sfreq - self.sfreq_) > 1e-9, model_sfreq=self.sfreq_,
@@ -178,21 +167,16 @@ class Denoiser:
             warnings.warn(f"{where}: {n / sfreq:.3g} s is shorter than one model window "
                           f"({self.n_window_ / self.sfreq_:g} s); the signal is reflect-padded", UserWarning,
                           stacklevel=3)
-        std = data.std(axis=1)
-        flat = std <= 1e-12 * max(float(np.max(np.abs(data))), 1e-300)
-        out = data.astype(np.float64, copy=True)
+        flat = data.std(axis=1) <= 1e-12 * max(float(np.max(np.abs(data))), 1e-300)
         live = np.flatnonzero(~flat)
-        source = data.astype(np.float64)
-        if self.line_freq and len(live):
-            from eegrecon.data.preprocess import notch
-
-            source = source.copy()
-            source[live] = notch(source[live], sfreq, self.line_freq)
+        out = data.astype(np.float64)  # a copy; flat channels stay exactly as they came
+        if len(live) and self.line_freq:
+            out[live] = notch(out[live], sfreq, self.line_freq)
             self.report_["notch_hz"] = self.line_freq
         if len(live):
-            out[live] = denoise_signals(source[live], sfreq, self._fn(), self.sfreq_,
+            out[live] = denoise_signals(out[live], sfreq, self._fn(), self.sfreq_,
                                         self.n_window_, self.overlap, self.batch_size)
-        names = ch_names or [f"#{i}" for i in range(data.shape[0])]
+        names = channel_names(data.shape[0], ch_names)
         self.report_["flat_channels"] = [names[i] for i in np.flatnonzero(flat)]
         clipped = [names[i] for i in clipped_channels(data)]
         self.report_["clipped_channels"] = clipped
@@ -203,8 +187,21 @@ class Denoiser:
         return out
 
     def transform(self, X, sfreq: float | None = None):
-        """Clean ``X`` and return the same type: mne Raw, mne Epochs, or ndarray (n_chans, n_times) /
-        (n_epochs, n_chans, n_times) with ``sfreq`` given. The input is never modified."""
+        """Clean ``X`` and return the same type; the input is never modified.
+
+        Parameters
+        ----------
+        X : mne.io.Raw, mne.Epochs or ndarray
+            An ndarray is (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times), in ``units``.
+        sfreq : float or None
+            Sampling rate of an ndarray, Hz (MNE objects carry their own).
+
+        Returns
+        -------
+        mne.io.Raw, mne.Epochs or ndarray
+            The cleaned copy, same type, shape and units.
+        """
+        check_is_fitted(self, "call Denoiser(...).fit() first (it loads the model), or use fit_transform")
         self.report_: dict[str, Any] = {}
         try:
             import mne
@@ -221,19 +218,29 @@ class Denoiser:
         raise EegreconError(f"cannot denoise a {type(X).__name__}: pass an mne Raw, mne Epochs or a NumPy array")
 
     def fit_transform(self, X, y=None, sfreq: float | None = None):
+        """``fit()`` then ``transform(X, sfreq)``.
+
+        Parameters
+        ----------
+        X : mne.io.Raw, mne.Epochs or ndarray
+            See :meth:`transform`.
+        y : ignored
+            Accepted for the scikit-learn contract.
+        sfreq : float or None
+            Sampling rate of an ndarray, Hz.
+
+        Returns
+        -------
+        mne.io.Raw, mne.Epochs or ndarray
+            The cleaned copy.
+        """
         return self.fit(X).transform(X, sfreq=sfreq)
 
     def _transform_array(self, X: np.ndarray, sfreq: float) -> np.ndarray:
-        if X.ndim == 1:
-            return self._transform_array(X[None, :], sfreq)[0]
-        if X.ndim == 3:
-            n_ep, n_ch, n_t = X.shape
-            check_units(X.reshape(-1, n_t), self.units, "array")
-            self.report_["units_warning"] = None
-            out = self._clean(X.reshape(n_ep * n_ch, n_t), sfreq, "array").reshape(X.shape)
-            return out.astype(X.dtype if X.dtype.kind == "f" else np.float64)
-        self.report_["units_warning"] = check_units(X, self.units, "array")
-        out = self._clean(X, sfreq, "array")
+        # (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times): every row is one signal
+        rows = X.reshape(-1, X.shape[-1]) if X.ndim == 3 else np.atleast_2d(X)
+        self.report_["units_warning"] = check_units(rows, self.units, "array")
+        out = self._clean(rows, sfreq, "array").reshape(X.shape)
         return out.astype(X.dtype if X.dtype.kind == "f" else np.float64)
 
     def _picks(self, info) -> np.ndarray:
@@ -247,15 +254,20 @@ class Denoiser:
         return np.asarray([i for i, (name, kind) in enumerate(zip(info["ch_names"], types))
                            if (name in picks or kind in picks) and name not in info["bads"]], dtype=int)
 
-    def _transform_raw(self, raw):
-        where = str(raw.filenames[0]) if getattr(raw, "filenames", None) and raw.filenames[0] else "Raw"
-        picks = self._picks(raw.info)
-        out = raw.copy().load_data()
-        names = [raw.ch_names[i] for i in picks]
-        self.report_.update(channels=names, untouched=[c for c in raw.ch_names if c not in names])
+    def _mne_copy(self, inst, where: str):
+        """(preloaded copy, indices and names of the channels to clean); warns when there are none."""
+        picks = self._picks(inst.info)
+        names = [inst.ch_names[i] for i in picks]
+        self.report_.update(channels=names, untouched=[c for c in inst.ch_names if c not in names])
         if not len(picks):
             warnings.warn(f"{where}: no EEG channels to clean (bad or non-EEG only); returned unchanged",
-                          UserWarning, stacklevel=2)
+                          UserWarning, stacklevel=3)
+        return inst.copy().load_data(), picks, names
+
+    def _transform_raw(self, raw):
+        where = str(raw.filenames[0]) if getattr(raw, "filenames", None) and raw.filenames[0] else "Raw"
+        out, picks, names = self._mne_copy(raw, where)
+        if not len(picks):
             return out
         data = out.get_data(picks=picks)
         self.report_["units_warning"] = check_units(data, "V", where)
@@ -267,24 +279,36 @@ class Denoiser:
         return out
 
     def _transform_epochs(self, epochs):
-        picks = self._picks(epochs.info)
-        out = epochs.copy().load_data()
-        names = [epochs.ch_names[i] for i in picks]
-        self.report_.update(channels=names, untouched=[c for c in epochs.ch_names if c not in names])
+        out, picks, _ = self._mne_copy(epochs, "Epochs")
         if not len(picks):
             return out
-        data = out.get_data(picks=picks)  # (n_epochs, n_picks, n_times)
-        self.report_["units_warning"] = check_units(data.reshape(-1, data.shape[-1]), "V", "Epochs")
-        n_ep, n_ch, n_t = data.shape
-        cleaned = self._clean(data.reshape(n_ep * n_ch, n_t), epochs.info["sfreq"], "Epochs")
-        out._data[:, picks] = cleaned.reshape(data.shape)
+        data = out.get_data(picks=picks)  # (n_epochs, n_picks, n_times): every epoch of every channel is a row
+        rows = data.reshape(-1, data.shape[-1])
+        self.report_["units_warning"] = check_units(rows, "V", "Epochs")
+        out._data[:, picks] = self._clean(rows, epochs.info["sfreq"], "Epochs").reshape(data.shape)
         return out
 
 
-def denoise(data, sfreq: float, model: str | Path | Any = "eegrecon_net", units: str | None = "uV",
-            overlap: float = 0.5):
-    """Clean an array (n_chans, n_times) [or (n_times,), or (n_epochs, n_chans, n_times)] sampled at ``sfreq`` Hz.
+def denoise(data, sfreq: float, model: str | Path | Any = DEFAULT_MODEL, units: str | None = "uV",
+            overlap: float = 0.5) -> np.ndarray:
+    """Clean an array with :class:`Denoiser`.
 
-    Returns a new array of the same shape and units; see :class:`Denoiser`.
+    Parameters
+    ----------
+    data : array_like
+        (n_chans, n_times), (n_times,) or (n_epochs, n_chans, n_times), in ``units``.
+    sfreq : float
+        Sampling rate, Hz.
+    model : str, Path, Method or torch.nn.Module
+        See :class:`Denoiser`.
+    units : {"uV", "V"} or None
+        The unit of ``data`` (sanity warning only).
+    overlap : float
+        Overlap between model windows, in [0, 1).
+
+    Returns
+    -------
+    ndarray
+        A new array of the same shape and units.
     """
     return Denoiser(model, overlap=overlap, units=units).fit().transform(np.asarray(data), sfreq=sfreq)

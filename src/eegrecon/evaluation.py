@@ -7,7 +7,6 @@ and SNRs they pass and how they render the table.
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -16,37 +15,87 @@ from pydantic import BaseModel, Field
 
 from eegrecon.data.corpus import Corpus
 from eegrecon.data.pairs import EEGDENOISENET_TEST_SNRS, EEGDENOISENET_TRAIN_RANGE, PairSet
-from eegrecon.data.sampling import fixed_pairs, random_pairs
 from eegrecon.method import Method
 from eegrecon.metrics import METRIC_NAMES, all_metrics
-from eegrecon.noise import get_noise
+from eegrecon.noise import EVALUATION_NOISES, get_noise
+from eegrecon.noise.sampling import fixed_pairs, noise_seed, random_pairs
+from eegrecon.options import SnrDefinition
 
 
 class EvalConfig(BaseModel):
-    """Which contaminations, SNR levels and how many pairs to evaluate on."""
+    """Which contaminations, SNR levels and how many pairs to evaluate on.
 
-    noises: list[str] = Field(default_factory=lambda: ["eog", "emg", "motion", "mixed", "mixture"],
+    Parameters
+    ----------
+    noises : list of str
+        Noise types (``mixed`` = EOG+EMG; ``mixture`` = the whole noise library).
+    snrs : list of float
+        Test SNR levels, dB (EEGdenoiseNet: the 10 integers −7..2).
+    train_snr_range : (float, float)
+        SNR range of the pairs fitted baselines learn from, dB.
+    snr_definition : {"rms", "power"}
+        SNR definition.
+    n_test_windows : int
+        Clean test windows per noise (each at every SNR level).
+    n_train_pairs : int
+        Training pairs per noise for fitted baselines.
+    seed : int
+        Seed of every draw.
+    """
+
+    noises: list[str] = Field(default_factory=lambda: list(EVALUATION_NOISES),
                               description="mixed = EOG+EMG; mixture = the whole noise library")
     snrs: list[float] = Field(default_factory=lambda: EEGDENOISENET_TEST_SNRS.tolist())
     train_snr_range: tuple[float, float] = EEGDENOISENET_TRAIN_RANGE
-    snr_definition: str = "rms"
+    snr_definition: SnrDefinition = "rms"
     n_test_windows: int = Field(300, description="clean test windows per noise (each at every SNR level)")
     n_train_pairs: int = Field(6000, description="training pairs per noise for fitted baselines")
     seed: int = 0
 
 
-def noise_seed(base: int, name: str, split: str) -> int:
-    """A fixed, distinct seed per (noise, split) so every method sees identical mixtures."""
-    return (base * 1_000_003 + zlib.crc32(f"{name}/{split}".encode())) % (2**32)
-
-
 def make_test_pairs(corpus: Corpus, noise: str, cfg: EvalConfig, split: str = "test") -> PairSet:
+    """The fixed evaluation pairs of one noise type.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Clean windows and artifact pools.
+    noise : str
+        Noise type.
+    cfg : EvalConfig
+        SNR levels, window count, definition, seed.
+    split : str
+        Split to draw from.
+
+    Returns
+    -------
+    PairSet
+        ``len(cfg.snrs) × cfg.n_test_windows`` pairs ordered by SNR level.
+    """
     gen = get_noise(noise, corpus.pools(split))
     return fixed_pairs(corpus.clean[split], gen, np.asarray(cfg.snrs), cfg.n_test_windows,
                        noise_seed(cfg.seed, noise, split), noise, cfg.snr_definition)
 
 
 def make_train_pairs(corpus: Corpus, noise: str, cfg: EvalConfig, n: int | None = None) -> PairSet:
+    """Random training pairs of one noise type (for fitted baselines).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Clean windows and artifact pools.
+    noise : str
+        Noise type.
+    cfg : EvalConfig
+        SNR range, count, definition, seed.
+    n : int or None
+        Pairs (default ``cfg.n_train_pairs``).
+
+    Returns
+    -------
+    PairSet
+        The pairs.
+    """
     gen = get_noise(noise, corpus.pools("train"))
     rng = np.random.default_rng(noise_seed(cfg.seed, noise, "train"))
     return random_pairs(corpus.clean["train"], gen, n or cfg.n_train_pairs, cfg.train_snr_range, rng, noise,
@@ -54,7 +103,22 @@ def make_train_pairs(corpus: Corpus, noise: str, cfg: EvalConfig, n: int | None 
 
 
 def evaluate(method: Method, pairs: PairSet, batch: int = 4096) -> pd.DataFrame:
-    """Denoise every pair and compute every metric. Returns one row per pair."""
+    """Denoise every pair and compute every metric.
+
+    Parameters
+    ----------
+    method : Method
+        A fitted method.
+    pairs : PairSet
+        Test pairs.
+    batch : int
+        Pairs per call of ``method.denoise``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: method, noise, snr, window and every metric.
+    """
     outs = []
     for start in range(0, len(pairs), batch):
         part = pairs.subset(np.arange(start, min(start + batch, len(pairs))))
@@ -75,8 +139,25 @@ def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: E
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fit each method per noise type on training pairs and evaluate it on the fixed test pairs.
 
-    ``on_fitted(noise, name, method, test_pairs)`` is called after each evaluation (e.g. to draw examples).
-    Returns (per-window table, timing table with fit and denoise seconds per method and noise).
+    Parameters
+    ----------
+    corpus : Corpus
+        Data.
+    methods : dict of str to callable
+        Name → factory returning a new :class:`~eegrecon.method.Method`.
+    cfg : EvalConfig
+        Noises, SNRs, counts.
+    progress : callable or None
+        Told what runs.
+    on_fitted : callable or None
+        ``on_fitted(noise, name, method, test_pairs)`` after each evaluation (e.g. to draw examples).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Per-window metrics.
+    timing : pandas.DataFrame
+        Fit and denoise seconds per method and noise.
     """
     tables, timing = [], []
     for noise in cfg.noises:
@@ -101,6 +182,21 @@ def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: E
 
 def summarise(table: pd.DataFrame, by: Sequence[str] = ("noise", "method"),
               metrics: Sequence[str] = METRIC_NAMES) -> pd.DataFrame:
-    """Mean of each metric over windows and SNR levels per group (EEGdenoiseNet reports the mean over
-    the SNR grid; with equal windows per level this equals the mean of the per-level means)."""
+    """Mean of each metric over windows and SNR levels per group (EEGdenoiseNet reports the mean over the SNR
+    grid; with equal windows per level this equals the mean of the per-level means).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per-window metrics.
+    by : sequence of str
+        Grouping columns.
+    metrics : sequence of str
+        Columns averaged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group.
+    """
     return table.groupby(list(by), sort=False)[list(metrics)].mean().reset_index()

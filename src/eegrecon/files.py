@@ -6,15 +6,14 @@ Never touches an input: outputs go to another folder, are written to a temporary
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eegrecon.atomic import atomic_files
 from eegrecon.data.readers import read_raw
 from eegrecon.denoise import Denoiser
 from eegrecon.errors import DataError, EegreconError
+from eegrecon.models.pretrained import DEFAULT_MODEL
 
 #: input suffix → (export format, output suffix); anything else is written as FIF
 EXPORTS = {".edf": ("edf", ".edf"), ".bdf": ("edf", ".edf"), ".vhdr": ("brainvision", ".vhdr"),
@@ -23,7 +22,23 @@ EXPORTS = {".edf": ("edf", ".edf"), ".bdf": ("edf", ".edf"), ".vhdr": ("brainvis
 
 @dataclass
 class CleanResult:
-    """What happened to one file."""
+    """What happened to one file.
+
+    Parameters
+    ----------
+    input : Path
+        The recording read.
+    output : Path
+        The cleaned file written.
+    format : str
+        Export format.
+    note : str
+        What the user should know (e.g. a format change).
+    report : dict
+        The Denoiser's report.
+    figure : Path or None
+        The before/after figure, if asked for.
+    """
 
     input: Path
     output: Path
@@ -39,7 +54,21 @@ def _suffix(path: Path) -> str:
 
 
 def output_path(path: Path, out_dir: Path) -> tuple[Path, str, str]:
-    """(output file, format, note) for input ``path``."""
+    """Where and how the cleaned copy of ``path`` is written.
+
+    Parameters
+    ----------
+    path : Path
+        The input recording.
+    out_dir : Path
+        The output folder.
+
+    Returns
+    -------
+    (Path, str, str)
+        Output file, export format (``"fif"``, ``"edf"`` or ``"brainvision"``) and a note for the user
+        (empty when the input's own format is kept).
+    """
     suffix = _suffix(path)
     stem = path.name[: -len(suffix)] if suffix else path.name
     fmt, out_suffix = EXPORTS.get(suffix, ("fif", "_raw.fif"))
@@ -54,29 +83,42 @@ def output_path(path: Path, out_dir: Path) -> tuple[Path, str, str]:
 
 
 def _write(raw, dest: Path, fmt: str) -> None:
-    """Write ``raw`` to ``dest`` atomically (temporary folder beside it, then rename)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
-    try:
-        target = tmp / dest.name
+    """Write ``raw`` to ``dest`` atomically (BrainVision's three files appear together, header last)."""
+    with atomic_files(dest.parent, dest.name) as tmp:
         if fmt == "fif":
-            raw.save(target, overwrite=True, verbose="error")
+            raw.save(tmp / dest.name, overwrite=True, verbose="error")
         else:
             import mne
 
-            mne.export.export_raw(target, raw, fmt=fmt, overwrite=True, verbose="error")
-        for produced in sorted(tmp.iterdir()):  # BrainVision writes .vhdr + .vmrk + .eeg; move data files first
-            if produced.suffix != ".vhdr":
-                os.replace(produced, dest.parent / produced.name)
-        for produced in tmp.iterdir():
-            os.replace(produced, dest.parent / produced.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            mne.export.export_raw(tmp / dest.name, raw, fmt=fmt, overwrite=True, verbose="error")
 
 
-def clean_file(path: str | Path, out_dir: str | Path, model="eegrecon_net", overwrite: bool = False,
+def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overwrite: bool = False,
                report: bool = False, line_freq: float | None = None, ensemble: bool = False) -> CleanResult:
-    """Denoise one recording file into ``out_dir``; returns what was written."""
+    """Denoise one recording file into ``out_dir``.
+
+    Parameters
+    ----------
+    path : str or Path
+        An EDF, BDF, FIF, BrainVision or other MNE-readable recording.
+    out_dir : str or Path
+        Output folder (never the input's own file).
+    model : str, Path, Method or torch.nn.Module
+        See :class:`~eegrecon.denoise.Denoiser`.
+    overwrite : bool
+        Replace an existing output.
+    report : bool
+        Also write a before/after figure.
+    line_freq : float or None
+        Mains frequency to notch before the model.
+    ensemble : bool
+        Test-time ensemble (4× slower).
+
+    Returns
+    -------
+    CleanResult
+        What was written, with the Denoiser's report.
+    """
     path, out_dir = Path(path), Path(out_dir)
     dest, fmt, note = output_path(path, out_dir)
     if dest.resolve() == path.resolve():
@@ -100,10 +142,29 @@ def clean_file(path: str | Path, out_dir: str | Path, model="eegrecon_net", over
     return result
 
 
-def clean_files(paths: list[Path], out_dir: Path, model="eegrecon_net", n_jobs: int = 1, overwrite: bool = False,
+def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: int = 1, overwrite: bool = False,
                 report: bool = False, on_done=None, line_freq: float | None = None,
                 ensemble: bool = False) -> list[CleanResult | Exception]:
-    """Clean many files, ``n_jobs`` at a time (joblib processes). Errors are returned per file, not raised."""
+    """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
+
+    Parameters
+    ----------
+    paths : list of Path
+        Recordings.
+    out_dir : Path
+        Output folder.
+    model, overwrite, report, line_freq, ensemble
+        As for :func:`clean_file`.
+    n_jobs : int
+        Files cleaned at once.
+    on_done : callable or None
+        Called with each result (or error) as it completes.
+
+    Returns
+    -------
+    list of CleanResult or Exception
+        One entry per input, in order.
+    """
     from joblib import Parallel, delayed
 
     def one(p):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.signal import get_window
 
-from eegrecon.data.preprocess import resample
+from eegrecon.data.preprocess import hop_for, resample
 
 WindowFn = Callable[[np.ndarray], np.ndarray]  # (n, n_window) normalised windows → (n, n_window)
 
@@ -26,39 +26,123 @@ WindowFn = Callable[[np.ndarray], np.ndarray]  # (n, n_window) normalised window
 FLAT_FRACTION = 1e-6
 
 
-def hop_for(n_window: int, overlap: float) -> int:
-    if not 0.0 <= overlap < 1.0:
-        raise ValueError(f"overlap must be in [0, 1), got {overlap}")
-    return max(1, int(round(n_window * (1.0 - overlap))))
-
-
 def synthesis_weights(n_window: int, hop: int) -> np.ndarray:
-    """Periodic Hann weights (sum to a constant at 50 % overlap); all ones without overlap."""
+    """Overlap-add weights: periodic Hann (sums to a constant at 50 % overlap), all ones without overlap.
+
+    Parameters
+    ----------
+    n_window : int
+        Window length, samples.
+    hop : int
+        Hop between windows, samples.
+
+    Returns
+    -------
+    ndarray, shape (n_window,)
+        Weights (floored at 1e-3 so that window edges never divide by ~0).
+    """
     if hop >= n_window:
         return np.ones(n_window)
     return get_window("hann", n_window, fftbins=True) + 1e-3  # floor keeps the window edges from dividing by ~0
 
 
 def reflect_pad(x: np.ndarray, before: int, after: int) -> np.ndarray:
-    """Reflect-pad the last axis, repeating the reflection when the signal is shorter than the pad."""
+    """Reflect-pad the last axis, repeating the reflection when the signal is shorter than the pad.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+    before, after : int
+        Samples to add at the start and the end.
+
+    Returns
+    -------
+    ndarray, shape (..., before + n_times + after)
+        The padded signals (edge-padded when n_times is 1).
+    """
     if x.shape[-1] == 1:
         return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(before, after)], mode="edge")
     return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(before, after)], mode="reflect")
 
 
 def window_starts(n_padded: int, n_window: int, hop: int) -> np.ndarray:
+    """Start index of every window that fits in a padded signal.
+
+    Parameters
+    ----------
+    n_padded : int
+        Length of the padded signal, samples.
+    n_window : int
+        Window length, samples.
+    hop : int
+        Hop between windows, samples.
+
+    Returns
+    -------
+    ndarray of int
+        Window starts (at least one).
+    """
     return np.arange(0, max(1, n_padded - n_window + 1), hop)
 
 
+def lead_padding(n_window: int, hop: int) -> int:
+    """Samples reflected before the signal so that its first sample is covered by as many windows as any other.
+
+    Parameters
+    ----------
+    n_window : int
+        Window length, samples.
+    hop : int
+        Hop between windows, samples.
+
+    Returns
+    -------
+    int
+        ``n_window - hop`` with overlap, 0 without.
+    """
+    return n_window - hop if hop < n_window else 0
+
+
 def padded_length(n_times: int, n_window: int, hop: int) -> tuple[int, int]:
-    """(left pad, right pad) so that windows every ``hop`` cover [0, n_times) equally often, edges included."""
-    left = n_window - hop if hop < n_window else 0
+    """Padding so that windows every ``hop`` cover [0, n_times) equally often, edges included.
+
+    Parameters
+    ----------
+    n_times : int
+        Signal length, samples.
+    n_window : int
+        Window length, samples.
+    hop : int
+        Hop between windows, samples.
+
+    Returns
+    -------
+    (int, int)
+        Samples to pad before and after.
+    """
+    left = lead_padding(n_window, hop)
     n_win = max(1, int(np.ceil((2 * left + n_times - n_window) / hop)) + 1)
     return left, (n_win - 1) * hop + n_window - left - n_times
 
 
 def denoise_windows(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.ndarray:
-    """Normalise each window by its std, apply ``fn`` in batches, scale back. Flat windows pass through."""
+    """Normalise each window by its std, apply ``fn`` in batches, scale back; flat windows pass through.
+
+    Parameters
+    ----------
+    windows : ndarray, shape (n, n_window)
+        Windows in the caller's units.
+    fn : callable
+        Normalised windows (m, n_window) → denoised (m, n_window).
+    batch : int
+        Windows per call of ``fn``.
+
+    Returns
+    -------
+    ndarray, shape (n, n_window)
+        Denoised windows in the caller's units.
+    """
     std = windows.std(axis=1)
     ref = np.median(std) if len(std) else 0.0
     live = std > max(FLAT_FRACTION * ref, np.finfo(np.float64).tiny)
@@ -70,33 +154,100 @@ def denoise_windows(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.
     return out
 
 
+def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, weights: np.ndarray,
+                num: np.ndarray, norm: np.ndarray, batch: int = 1024) -> None:
+    """Denoise the windows of ``x`` that start at ``starts`` and add them, weighted, into overlap-add accumulators
+    (in place; shared by offline and streaming denoising).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_signals, n)
+        Padded signals.
+    starts : ndarray of int
+        Window starts in ``x``.
+    fn : callable
+        Normalised windows → denoised windows.
+    n_window : int
+        Window length, samples.
+    weights : ndarray, shape (n_window,)
+        Synthesis weights.
+    num : ndarray, shape (n_signals, n)
+        Weighted sum of denoised windows, updated in place.
+    norm : ndarray, shape (n,)
+        Sum of weights, updated in place.
+    batch : int
+        Windows per call of ``fn``.
+    """
+    windows = x[:, starts[:, None] + np.arange(n_window)[None, :]].reshape(-1, n_window)
+    den = denoise_windows(windows, fn, batch).reshape(x.shape[0], len(starts), n_window)
+    for k, s in enumerate(starts):
+        num[:, s:s + n_window] += den[:, k] * weights
+        norm[s:s + n_window] += weights
+
+
 def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
                         batch: int = 1024) -> np.ndarray:
-    """Denoise ``x`` (n_signals, n_times) at the model rate with Hann-weighted overlap-add."""
-    n_sig, n = x.shape
+    """Denoise continuous signals at the model rate with Hann-weighted overlap-add.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_signals, n_times)
+        Signals at the model's rate.
+    fn : callable
+        Normalised windows → denoised windows.
+    n_window : int
+        Model window, samples.
+    overlap : float
+        Overlap between windows, in [0, 1).
+    batch : int
+        Windows per call of ``fn``.
+
+    Returns
+    -------
+    ndarray, shape (n_signals, n_times)
+        Denoised signals.
+    """
+    n = x.shape[1]
     hop = hop_for(n_window, overlap)
     left, right = padded_length(n, n_window, hop)
     xp = reflect_pad(x, left, right)
-    starts = window_starts(xp.shape[1], n_window, hop)
-    idx = starts[:, None] + np.arange(n_window)[None, :]
-    windows = xp[:, idx].reshape(-1, n_window)  # (n_sig * n_win, n_window)
-    den = denoise_windows(windows, fn, batch).reshape(n_sig, len(starts), n_window)
-    w = synthesis_weights(n_window, hop)
-    num = np.zeros_like(xp)
-    norm = np.zeros(xp.shape[1])
-    for k, s in enumerate(starts):
-        num[:, s:s + n_window] += den[:, k] * w
-        norm[s:s + n_window] += w
+    num, norm = np.zeros_like(xp), np.zeros(xp.shape[1])
+    add_windows(xp, window_starts(xp.shape[1], n_window, hop), fn, n_window, synthesis_weights(n_window, hop),
+                num, norm, batch)
     return (num / norm)[:, left:left + n]
 
 
 def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: float, n_window: int,
                     overlap: float = 0.5, batch: int = 1024, max_signals: int = 16) -> np.ndarray:
-    """Denoise continuous signals at any rate. ``x``: (n_signals, n_times) → same shape, same units.
+    """Denoise continuous signals at any rate, in the caller's units.
 
     Off the model rate, only the model's *correction* (input − output at the model rate) is resampled back
     and subtracted from the original, so content above the model's Nyquist frequency and the exact input
     samples are kept wherever the model changes nothing.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_signals, n_times)
+        Signals at ``sfreq``.
+    sfreq : float
+        Their sampling rate, Hz.
+    fn : callable
+        Normalised windows at ``model_sfreq`` → denoised windows.
+    model_sfreq : float
+        The model's rate, Hz.
+    n_window : int
+        The model's window, samples.
+    overlap : float
+        Overlap between windows, in [0, 1).
+    batch : int
+        Windows per call of ``fn``.
+    max_signals : int
+        Signals processed at once (bounds memory on long, many-channel recordings).
+
+    Returns
+    -------
+    ndarray, shape (n_signals, n_times)
+        Denoised signals, float64.
     """
     x = np.asarray(x, dtype=np.float64)
     out = np.empty_like(x)

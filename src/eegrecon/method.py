@@ -1,8 +1,9 @@
 """The one interface every denoiser implements: classical baselines and neural networks alike.
 
 Methods work on *normalised* windows (each divided by the std of its noisy window, see
-:class:`~eegrecon.data.pairs.PairSet`), shape (n, n_times), time last. scikit-learn contract: constructor
-arguments stored as given, learned state in attributes ending in ``_``, ``fit`` returns ``self``.
+:class:`~eegrecon.data.pairs.PairSet`), shape (n, n_times), time last. They follow the estimator contract of
+:mod:`eegrecon.estimator`: constructor arguments stored as given, learned state in attributes ending in ``_``,
+``fit`` returns ``self``, and a method that learns from data refuses to ``denoise`` before ``fit``.
 """
 
 from __future__ import annotations
@@ -12,30 +13,68 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from eegrecon.data.pairs import PairSet
+from eegrecon.estimator import Estimator, check_is_fitted
 
 
-class Method(ABC):
-    """A denoiser: ``fit(train, val)`` then ``denoise(noisy, sfreq)`` → clean estimate (n, T)."""
+class Method(Estimator, ABC):
+    """A denoiser: ``fit(train, val)`` then ``denoise(noisy, sfreq)`` → clean estimate (n, T).
+
+    Class attributes
+    ----------------
+    name : str
+        Row label in result tables.
+    requires_oracle : bool
+        Oracle methods also receive the true clean and artifact windows (upper bounds, not usable).
+    sfreq : float or None
+        The rate the method works at (Hz), for methods tied to one (networks); None: any rate.
+    n_times : int or None
+        The window length it was built for (samples), or None.
+    """
 
     name: str = "method"
-    #: oracle methods also receive the true clean and artifact windows (upper bounds, not usable)
     requires_oracle: bool = False
+    sfreq: float | None = None
+    n_times: int | None = None
 
     def fit(self, train: PairSet, val: PairSet | None = None) -> Method:  # noqa: B027 - optional hook
+        """Learn from training pairs (nothing, by default).
+
+        Parameters
+        ----------
+        train : PairSet
+            Normalised training pairs.
+        val : PairSet or None
+            Validation pairs, for methods that select on them.
+
+        Returns
+        -------
+        Method
+            ``self``.
+        """
         return self
+
+    def _is_fitted(self) -> bool:
+        # a method that does not override fit learns nothing and is always ready
+        return type(self).fit is Method.fit or super()._is_fitted()
 
     @abstractmethod
     def denoise(self, noisy: np.ndarray, sfreq: float, **oracle: np.ndarray) -> np.ndarray:
-        """Estimate clean windows from ``noisy`` (n, T) at ``sfreq`` Hz."""
+        """Estimate clean windows.
 
-    def get_params(self) -> dict:
-        import inspect
+        Parameters
+        ----------
+        noisy : ndarray, shape (n, n_times)
+            Normalised noisy windows.
+        sfreq : float
+            Their sampling rate, Hz.
+        **oracle : ndarray
+            ``clean`` and ``artifact`` windows, passed only to methods with ``requires_oracle``.
 
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
+        Returns
+        -------
+        ndarray, shape (n, n_times)
+            The clean estimate, float64.
+        """
 
 
 class Identity(Method):
@@ -45,3 +84,40 @@ class Identity(Method):
 
     def denoise(self, noisy, sfreq, **oracle):
         return np.asarray(noisy, dtype=np.float64).copy()
+
+
+class TestTimeEnsemble(Method):
+    """Average a method over the input's sign flip and time reversal (EEG has no preferred polarity or
+    direction at this scale): mean of f(x), −f(−x), R f(R x), −R f(−R x).
+
+    Parameters
+    ----------
+    method : Method
+        The (fitted) method to average.
+    name : str or None
+        Row label; default ``"<method> + test-time ensemble"``.
+    """
+
+    __test__ = False  # not a pytest test class, despite its name
+
+    def __init__(self, method: Method, name: str | None = None):
+        self.method = method
+        self.name = name or f"{method.name} + test-time ensemble"
+
+    @property
+    def sfreq(self) -> float | None:
+        return self.method.sfreq
+
+    @property
+    def n_times(self) -> int | None:
+        return self.method.n_times
+
+    def _is_fitted(self) -> bool:
+        return self.method.__sklearn_is_fitted__()
+
+    def denoise(self, noisy, sfreq, **oracle):
+        check_is_fitted(self.method)
+        x = np.asarray(noisy, dtype=np.float64)
+        f = lambda z: self.method.denoise(np.ascontiguousarray(z), sfreq)  # noqa: E731
+        outs = [f(x), -f(-x), f(x[:, ::-1])[:, ::-1], -f(-x[:, ::-1])[:, ::-1]]
+        return np.mean(outs, axis=0)

@@ -22,28 +22,101 @@ BANDS: dict[str, tuple[float, float]] = {"delta": (1.0, 4.0), "theta": (4.0, 8.0
 _EPS = 1e-20
 
 
-def _rms(x: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.mean(np.square(x, dtype=np.float64), axis=-1))
+def rms(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Root mean square along ``axis`` (float64): the one RMS of the package (SNR mixing, metrics).
+
+    Parameters
+    ----------
+    x : ndarray
+        Values.
+    axis : int
+        Axis to reduce (time, last, by default).
+
+    Returns
+    -------
+    ndarray
+        ``x`` without ``axis``.
+    """
+    return np.sqrt(np.mean(np.square(x, dtype=np.float64), axis=axis))
 
 
 def psd(x: np.ndarray, sfreq: float) -> tuple[np.ndarray, np.ndarray]:
-    """Welch PSD used by every spectral metric. Returns (freqs (F,), power (n, F))."""
+    """Welch PSD used by every spectral metric (Hann, 1-s segments or the whole window if shorter, 50 % overlap).
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    freqs : ndarray, shape (F,)
+        Frequencies, Hz.
+    power : ndarray, shape (..., F)
+        One-sided power spectral density.
+    """
     nperseg = int(min(x.shape[-1], round(sfreq)))
     return signal.welch(np.asarray(x, dtype=np.float64), fs=sfreq, window="hann", nperseg=nperseg,
                         noverlap=nperseg // 2, axis=-1)
 
 
 def rrmse_t(denoised: np.ndarray, clean: np.ndarray) -> np.ndarray:
-    return _rms(denoised - clean) / np.maximum(_rms(clean), _EPS)
+    """Relative RMS error in time: RMS(ŷ − x) / RMS(x) per window.
+
+    Parameters
+    ----------
+    denoised : ndarray, shape (n, n_times)
+        Estimates ŷ.
+    clean : ndarray, shape (n, n_times)
+        Ground truth x.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        RRMSE_t.
+    """
+    return rms(denoised - clean) / np.maximum(rms(clean), _EPS)
 
 
 def rrmse_s(denoised: np.ndarray, clean: np.ndarray, sfreq: float) -> np.ndarray:
+    """Relative RMS error of the Welch power spectra: RMS(P(ŷ) − P(x)) / RMS(P(x)) per window.
+
+    Parameters
+    ----------
+    denoised : ndarray, shape (n, n_times)
+        Estimates ŷ.
+    clean : ndarray, shape (n, n_times)
+        Ground truth x.
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        RRMSE_s.
+    """
     _, pd = psd(denoised, sfreq)
     _, pc = psd(clean, sfreq)
-    return _rms(pd - pc) / np.maximum(_rms(pc), _EPS)
+    return rms(pd - pc) / np.maximum(rms(pc), _EPS)
 
 
 def cc(denoised: np.ndarray, clean: np.ndarray) -> np.ndarray:
+    """Pearson correlation of ŷ and x per window.
+
+    Parameters
+    ----------
+    denoised : ndarray, shape (n, n_times)
+        Estimates ŷ.
+    clean : ndarray, shape (n, n_times)
+        Ground truth x.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        CC in [−1, 1].
+    """
     a = denoised - denoised.mean(axis=-1, keepdims=True)
     b = clean - clean.mean(axis=-1, keepdims=True)
     den = np.sqrt(np.sum(a * a, axis=-1) * np.sum(b * b, axis=-1))
@@ -51,14 +124,42 @@ def cc(denoised: np.ndarray, clean: np.ndarray) -> np.ndarray:
 
 
 def snr_power_db(clean: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-    """10·log10(Σx² / Σ(estimate − x)²) per window."""
+    """10·log10(Σx² / Σ(estimate − x)²) per window.
+
+    Parameters
+    ----------
+    clean : ndarray, shape (n, n_times)
+        Ground truth x.
+    estimate : ndarray, shape (n, n_times)
+        A denoised or noisy window.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        SNR, power dB.
+    """
     num = np.sum(np.square(clean, dtype=np.float64), axis=-1)
     err = np.sum(np.square(estimate - clean, dtype=np.float64), axis=-1)
     return 10.0 * np.log10(np.maximum(num, _EPS) / np.maximum(err, _EPS))
 
 
 def band_power_errors(denoised: np.ndarray, clean: np.ndarray, sfreq: float) -> dict[str, np.ndarray]:
-    """Relative band-power error per band below Nyquist."""
+    """Relative band-power error |Pb(ŷ) − Pb(x)| / Pb(x) per band of :data:`BANDS` below Nyquist.
+
+    Parameters
+    ----------
+    denoised : ndarray, shape (n, n_times)
+        Estimates ŷ.
+    clean : ndarray, shape (n, n_times)
+        Ground truth x.
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``bp_err_<band>`` → (n,).
+    """
     f, pd = psd(denoised, sfreq)
     _, pc = psd(clean, sfreq)
     out = {}
@@ -73,7 +174,24 @@ def band_power_errors(denoised: np.ndarray, clean: np.ndarray, sfreq: float) -> 
 
 def all_metrics(denoised: np.ndarray, clean: np.ndarray, noisy: np.ndarray, sfreq: float
                 ) -> dict[str, np.ndarray]:
-    """Every metric per window: {name: (n,)}."""
+    """Every metric per window.
+
+    Parameters
+    ----------
+    denoised : ndarray, shape (n, n_times)
+        Estimates ŷ.
+    clean : ndarray, shape (n, n_times)
+        Ground truth x.
+    noisy : ndarray, shape (n, n_times)
+        The method's input y (for ΔSNR).
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Metric name → (n,).
+    """
     denoised, clean, noisy = (np.atleast_2d(np.asarray(a, dtype=np.float64)) for a in (denoised, clean, noisy))
     snr_out = snr_power_db(clean, denoised)
     return {"rrmse_t": rrmse_t(denoised, clean), "rrmse_s": rrmse_s(denoised, clean, sfreq),

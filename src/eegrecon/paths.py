@@ -18,11 +18,21 @@ def _default_data_candidates() -> list[Path]:
 
 
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path | None:
-    """Return the real-data directory to use, or ``None`` to fall back to simulated data.
+    """The real-data directory to use, or ``None`` to fall back to simulated data.
 
     Order: the explicit ``data_dir`` (must exist), then ``$EEGRECON_DATA`` (must exist), then
     ``../shared/data`` beside the working directory or beside this checkout. ``"simulated"`` forces the
     built-in simulator.
+
+    Parameters
+    ----------
+    data_dir : str, Path or None
+        A folder, ``"simulated"``, or None to look in the default places.
+
+    Returns
+    -------
+    Path or None
+        The folder, or None for simulated data.
     """
     if str(data_dir) == SIMULATED or (data_dir is None and os.environ.get(DATA_ENV) == SIMULATED):
         if not Path(SIMULATED).is_dir():

@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from eegrecon import __version__
+from eegrecon._version import __version__
 from eegrecon.baselines import BASELINES
 from eegrecon.data.corpus import Corpus, DataConfig, build_corpus
 from eegrecon.data.pairs import PairSet
-from eegrecon.data.sampling import fixed_pairs
 from eegrecon.errors import EegreconError
-from eegrecon.evaluation import EvalConfig, noise_seed, run_methods, summarise
+from eegrecon.evaluation import EvalConfig, run_methods, summarise
 from eegrecon.method import Method
 from eegrecon.noise import get_noise
+from eegrecon.noise.sampling import fixed_pairs, noise_seed
 from eegrecon.plots import plot_examples, plot_metric_vs_snr
 from eegrecon.report import to_markdown
 
@@ -26,13 +26,46 @@ QUICK_EVAL = EvalConfig(n_test_windows=100, n_train_pairs=3000)
 
 
 def write_json(path: Path, obj) -> Path:
+    """Write ``obj`` as indented JSON (non-JSON values as strings), creating the folder.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    obj : object
+        JSON-serialisable data.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(obj, indent=2, default=str))
     return path
 
 
 def plot_data_examples(corpus: Corpus, path: Path, noises: list[str], snr: float = -3.0, seed: int = 0) -> Path:
-    """Example clean / artifact / noisy windows (µV) and their PSDs, one row per noise type."""
+    """Example clean / artifact / noisy windows (µV) and their PSDs, one row per noise type.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Test windows and artifact pools.
+    path : Path
+        PNG to write.
+    noises : list of str
+        Noise types, one row each.
+    snr : float
+        SNR of the examples, dB.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     rows = []
     for noise in noises:
         gen = get_noise(noise, corpus.pools("test"))
@@ -43,25 +76,47 @@ def plot_data_examples(corpus: Corpus, path: Path, noises: list[str], snr: float
 
 
 class ExampleCollector:
-    """Keeps each method's output on one test pair per noise (at ``snr`` dB) for the reconstruction figure."""
+    """Keeps each method's output on one test pair per noise (at ``snr`` dB) for the reconstruction figure.
+
+    Parameters
+    ----------
+    snr : float
+        SNR of the example pair, dB.
+    """
 
     def __init__(self, snr: float = -3.0):
         self.snr = snr
         self.rows: dict[str, dict[str, np.ndarray]] = {}
 
     def __call__(self, noise: str, name: str, method: Method, test: PairSet) -> None:
-        i = int(np.flatnonzero(np.isclose(test.snr_db, self.snr))[0]) if np.isclose(test.snr_db, self.snr).any() else 0
         if noise not in self.rows:
-            self.rows[noise] = {"_index": i, **test.traces_uv(i)}
-            del self.rows[noise]["artifact"]
-        if method.name == "noisy_input" or name == "noisy_input":
+            at_snr = np.flatnonzero(np.isclose(test.snr_db, self.snr))
+            i = int(at_snr[0]) if len(at_snr) else 0
+            traces = test.traces_uv(i)
+            self.rows[noise] = {"_index": i, "clean": traces["clean"], "noisy": traces["noisy"]}
+        if name == "noisy_input":
             return
+        i = self.rows[noise]["_index"]
         oracle = {"clean": test.clean[i:i + 1].astype(np.float64),
                   "artifact": test.artifact[i:i + 1].astype(np.float64)} if method.requires_oracle else {}
         out = method.denoise(test.noisy[i:i + 1].astype(np.float64), test.sfreq, **oracle)[0]
         self.rows[noise][name] = out * test.scale[i]
 
     def plot(self, sfreq: float, path: Path) -> Path:
+        """Draw every kept example (clean, noisy and each method's output, in time and frequency).
+
+        Parameters
+        ----------
+        sfreq : float
+            Sampling rate, Hz.
+        path : Path
+            PNG to write.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         rows = [(f"{noise} at {self.snr:g} dB (test window {r['_index']})", self.snr,
                  {k: v for k, v in r.items() if k != "_index"}) for noise, r in self.rows.items()]
         return plot_examples(rows, sfreq, path)
@@ -69,8 +124,29 @@ class ExampleCollector:
 
 def evaluate_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: EvalConfig, out: Path,
                      progress: Callable[[str], None] | None = None, title: str = "Methods") -> pd.DataFrame:
-    """Fit and evaluate ``methods``; write per-window metrics, the summary, metric-vs-SNR figures and
-    example reconstructions (time and frequency) under ``out``."""
+    """Fit and evaluate ``methods``; write per-window metrics, the summary, metric-vs-SNR figures and example
+    reconstructions (time and frequency) under ``out``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Data.
+    methods : dict of str to callable
+        Name → method factory.
+    cfg : EvalConfig
+        Noises, SNRs, counts.
+    out : Path
+        Output folder.
+    progress : callable or None
+        Told what runs.
+    title : str
+        Heading of the summary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The summary (mean over the SNR grid per noise and method).
+    """
     examples = ExampleCollector()
     table, timing = run_methods(corpus, methods, cfg, progress, on_fitted=examples)
     summary = summarise(table)
@@ -87,15 +163,24 @@ def evaluate_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], c
     return summary
 
 
-def evaluate_baselines(corpus: Corpus, cfg: EvalConfig, out: Path,
-                       progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Every classical baseline through :func:`evaluate_methods`."""
-    return evaluate_methods(corpus, BASELINES, cfg, out, progress, "Baselines")
-
-
 def example_recording(data_dir: Path | None, out: Path, seed: int = 0) -> Path:
     """A contaminated recording to clean: eegmmidb S001 R01 (eyes open, blinks) when the real data is present,
-    else a simulated 8-channel, 250-Hz, 20-s recording with blinks and muscle bursts written to ``out``."""
+    else a simulated 8-channel, 250-Hz, 20-s recording with blinks and muscle bursts written to ``out``.
+
+    Parameters
+    ----------
+    data_dir : Path or None
+        Real data folder.
+    out : Path
+        Where a simulated recording is written.
+    seed : int
+        Random seed of the simulation.
+
+    Returns
+    -------
+    Path
+        The recording file.
+    """
     if data_dir is not None:
         real = Path(data_dir) / "eegmmidb_S001" / "S001R01.edf"
         if real.is_file():
@@ -122,18 +207,36 @@ def example_recording(data_dir: Path | None, out: Path, seed: int = 0) -> Path:
 
 def run_main(out: Path, data_dir: Path | None, quick: bool = True,
              progress: Callable[[str], None] | None = None, train_steps: int | None = None) -> dict:
-    """Everything the README's first command does. Returns a dict of what was written.
+    """Everything the README's first command does.
 
     1. data: windows, subject-disjoint splits, summary and example figure;
     2. trains the default model briefly (``train_steps``; quick: 300) under ``out/model``;
     3. evaluates it, the shipped pretrained model and every baseline on the test split (``out/evaluation``);
     4. cleans an example contaminated recording with the shipped model (``out/denoised``);
     5. runs the quick noise-robustness study (``out/analysis/report.html``; the full one: ``eegrecon analyze``).
+
+    Parameters
+    ----------
+    out : Path
+        Run folder.
+    data_dir : Path or None
+        Real data folder (None: simulated data).
+    quick : bool
+        Small evaluation and quick analysis (the README's command) instead of full size.
+    progress : callable or None
+        Told what runs.
+    train_steps : int or None
+        Training steps for the default model.
+
+    Returns
+    -------
+    dict
+        What was written.
     """
     from eegrecon.analysis.study import AnalysisConfig, run_analysis
     from eegrecon.files import clean_file
-    from eegrecon.models.pretrained import PRETRAINED, load_pretrained
-    from eegrecon.neural import NeuralMethod
+    from eegrecon.models.neural import NeuralMethod
+    from eegrecon.models.pretrained import DEFAULT_MODEL, PRETRAINED, load_pretrained
     from eegrecon.training import load_config, train
 
     out = Path(out)
@@ -159,7 +262,7 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
     shipped = None
     try:
         shipped = load_pretrained()
-        methods["eegrecon_net (shipped)"] = lambda: shipped
+        methods[f"{DEFAULT_MODEL} (shipped)"] = lambda: shipped
     except EegreconError as exc:  # a checkout without the bundle still runs, and says why
         (out / "shipped_model_missing.txt").write_text(str(exc))
     evaluation = evaluate_methods(corpus, methods, eval_cfg, out / "evaluation", progress,
@@ -169,11 +272,11 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
         if progress:
             progress("cleaning an example recording")
         source = example_recording(data_dir, out)
-        cleaned = clean_file(source, out / "denoised", "eegrecon_net", overwrite=True, report=True)
+        cleaned = clean_file(source, out / "denoised", DEFAULT_MODEL, overwrite=True, report=True)
     if progress:
         progress("quick noise-robustness analysis")
     analysis = run_analysis(out / "analysis", data_dir, AnalysisConfig.quick() if quick else AnalysisConfig(),
-                            progress)
+                            progress, corpus)
     return {"out": out, "corpus": corpus, "data_summary": summary_table, "evaluation": evaluation,
             "trained": trained, "cleaned": cleaned, "shipped": list(PRETRAINED) if shipped else [],
             "analysis": analysis["report"]}

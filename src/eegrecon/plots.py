@@ -23,7 +23,19 @@ def _save(fig, path: Path) -> Path:
 
 
 def plot_window_triplet(ax_time, ax_psd, sfreq: float, traces: dict[str, np.ndarray], title: str) -> None:
-    """Overlay named 1-D traces in time (µV or normalised) and their Welch PSDs (log scale)."""
+    """Draw traces in time on ``ax_time`` and their Welch PSDs on ``ax_psd``.
+
+    Parameters
+    ----------
+    ax_time, ax_psd : matplotlib.axes.Axes
+        Target axes.
+    sfreq : float
+        Sampling rate, Hz.
+    traces : dict of str to ndarray
+        Label → (n_times,) trace.
+    title : str
+        Title of the time panel.
+    """
     t = np.arange(len(next(iter(traces.values())))) / sfreq
     for name, x in traces.items():
         ax_time.plot(t, x, lw=0.8, label=name)
@@ -38,7 +50,24 @@ def plot_window_triplet(ax_time, ax_psd, sfreq: float, traces: dict[str, np.ndar
 
 def plot_examples(rows: list[tuple[str, float, dict[str, np.ndarray]]], sfreq: float, path: Path,
                   ylabel: str = "µV") -> Path:
-    """One row per example: (title, _, {name: trace}) → time panel and PSD panel."""
+    """One row per example: traces in time and their PSDs.
+
+    Parameters
+    ----------
+    rows : list of (str, float, dict)
+        (title, unused, {label: trace}) per row.
+    sfreq : float
+        Sampling rate, Hz.
+    path : Path
+        PNG to write.
+    ylabel : str
+        Unit of the traces.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     fig, axes = plt.subplots(len(rows), 2, figsize=(11, 2.4 * len(rows)), squeeze=False,
                              gridspec_kw={"width_ratios": [2.2, 1]})
     for (title, _, traces), (a, b) in zip(rows, axes):
@@ -49,7 +78,22 @@ def plot_examples(rows: list[tuple[str, float, dict[str, np.ndarray]]], sfreq: f
 
 
 def plot_metric_vs_snr(table: pd.DataFrame, metric: str, path: Path) -> Path:
-    """Mean ``metric`` per SNR level, one panel per noise, one line per method."""
+    """Mean ``metric`` per SNR level, one panel per noise, one line per method.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per-window metrics with ``noise``, ``method`` and ``snr`` columns.
+    metric : str
+        Column to plot.
+    path : Path
+        PNG to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     noises = list(dict.fromkeys(table["noise"]))
     fig, axes = plt.subplots(1, len(noises), figsize=(3.6 * len(noises), 3.2), squeeze=False, sharey=True)
     for ax, noise in zip(axes[0], noises):
@@ -67,7 +111,28 @@ def plot_metric_vs_snr(table: pd.DataFrame, metric: str, path: Path) -> Path:
 
 def plot_before_after(before: np.ndarray, after: np.ndarray, sfreq: float, ch_names: list[str], path: Path,
                       title: str = "", seconds: float = 10.0) -> Path:
-    """Before/after traces (first ``seconds``, µV, one row per channel) and the mean PSD over channels."""
+    """Before/after traces (first ``seconds``, µV, one row per channel) and the mean PSD over channels.
+
+    Parameters
+    ----------
+    before, after : ndarray, shape (n_chans, n_times)
+        Input and cleaned signals, µV.
+    sfreq : float
+        Sampling rate, Hz.
+    ch_names : list of str
+        One name per row.
+    path : Path
+        PNG to write.
+    title : str
+        Figure title.
+    seconds : float
+        Length of the traces shown.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     n = min(before.shape[1], int(seconds * sfreq))
     t = np.arange(n) / sfreq
     rows = max(1, len(ch_names))

@@ -7,7 +7,20 @@ from rich.table import Table
 
 
 def to_markdown(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
-    """A GitHub-flavoured Markdown table of ``df`` (no index)."""
+    """A GitHub-flavoured Markdown table of ``df`` (no index).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    floatfmt : str
+        Format of float cells.
+
+    Returns
+    -------
+    str
+        The Markdown text, ending with a newline.
+    """
     def fmt(v) -> str:
         return format(v, floatfmt) if isinstance(v, float) else str(v)
 
@@ -18,6 +31,22 @@ def to_markdown(df: pd.DataFrame, floatfmt: str = ".3f") -> str:
 
 
 def to_rich(df: pd.DataFrame, title: str = "", floatfmt: str = ".3f") -> Table:
+    """A rich table of ``df`` for the console (numbers right-aligned).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    title : str
+        Caption.
+    floatfmt : str
+        Format of float cells.
+
+    Returns
+    -------
+    rich.table.Table
+        Ready for ``Console.print``.
+    """
     table = Table(title=title)
     for c in df.columns:
         table.add_column(str(c), justify="right" if df[c].dtype.kind in "fi" else "left")

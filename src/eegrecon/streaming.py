@@ -1,6 +1,6 @@
 """Chunk-by-chunk denoising with a fixed latency, equal to the offline result.
 
-    sd = StreamingDenoiser("eegrecon_net", n_chans=8)
+    sd = StreamingDenoiser(n_chans=8)  # the default shipped model
     for chunk in acquisition:             # (n_chans, any number of samples) at the model's rate
         out = sd.push(chunk)              # cleaned samples that are final (possibly none yet)
     out = sd.flush()                      # the rest, at the end of the recording
@@ -17,22 +17,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from eegrecon.data.validate import check_finite
 from eegrecon.denoise import resolve_method
-from eegrecon.errors import DataError
-from eegrecon.inference import denoise_windows, hop_for, padded_length, reflect_pad, synthesis_weights
+from eegrecon.errors import DataError, EegreconError
+from eegrecon.inference import add_windows, hop_for, lead_padding, padded_length, reflect_pad, synthesis_weights
+from eegrecon.models.pretrained import DEFAULT_MODEL
 
 
 class StreamingDenoiser:
-    """Stateful denoiser for live data. ``push(chunk)`` → final samples so far; ``flush()`` → the rest."""
+    """Stateful denoiser for live data. ``push(chunk)`` → final samples so far; ``flush()`` → the rest.
 
-    def __init__(self, model="eegrecon_net", n_chans: int = 1, overlap: float = 0.5):
+    Parameters
+    ----------
+    model : str, Path, Method or torch.nn.Module
+        As for :class:`~eegrecon.denoise.Denoiser`; loaded at construction.
+    n_chans : int
+        Channels per chunk.
+    overlap : float
+        Overlap between model windows, in [0, 1).
+    """
+
+    def __init__(self, model=DEFAULT_MODEL, n_chans: int = 1, overlap: float = 0.5):
         self.model, self.n_chans, self.overlap = model, n_chans, overlap
         self.method_ = resolve_method(model)
-        meta = getattr(self.method_, "meta", {}) or {}
-        self.sfreq = float(meta.get("sfreq", 256.0))
-        self.n_window = int(meta.get("n_times", 512))
+        if self.method_.sfreq is None or self.method_.n_times is None:
+            raise EegreconError(f"{self.method_!r} does not say which rate and window it works at")
+        self.sfreq = float(self.method_.sfreq)
+        self.n_window = int(self.method_.n_times)
         self.hop = hop_for(self.n_window, overlap)
-        self.left = self.n_window - self.hop if self.hop < self.n_window else 0
+        self.left = lead_padding(self.n_window, self.hop)
         self.weights = synthesis_weights(self.n_window, self.hop)
         self.reset()
 
@@ -42,6 +55,7 @@ class StreamingDenoiser:
         return self.n_window
 
     def reset(self) -> None:
+        """Forget all input (start a new recording)."""
         self._n = 0  # input samples received
         self._emitted = 0  # input samples returned
         self._pending = np.zeros((self.n_chans, 0))  # input before the start padding can be built
@@ -63,13 +77,8 @@ class StreamingDenoiser:
         starts = np.arange(self._next_window, end - self.n_window + 1, self.hop)
         if not len(starts):
             return
-        rel = starts - self._base
-        windows = self._xp[:, rel[:, None] + np.arange(self.n_window)[None, :]].reshape(-1, self.n_window)
-        den = denoise_windows(windows, lambda w: self.method_.denoise(w, self.sfreq)).reshape(
-            self.n_chans, len(starts), self.n_window)
-        for k, r in enumerate(rel):
-            self._num[:, r:r + self.n_window] += den[:, k] * self.weights
-            self._den[r:r + self.n_window] += self.weights
+        add_windows(self._xp, starts - self._base, lambda w: self.method_.denoise(w, self.sfreq), self.n_window,
+                    self.weights, self._num, self._den)
         self._next_window = int(starts[-1] + self.hop)
 
     def _emit(self, upto: int) -> np.ndarray:
@@ -84,12 +93,22 @@ class StreamingDenoiser:
         return out
 
     def push(self, chunk: np.ndarray) -> np.ndarray:
-        """Add ``chunk`` (n_chans, n) at the model's rate; return the samples that are now final."""
+        """Add a chunk and return the samples that are now final.
+
+        Parameters
+        ----------
+        chunk : ndarray, shape (n_chans, n)
+            New samples at the model's rate, any unit.
+
+        Returns
+        -------
+        ndarray, shape (n_chans, m)
+            Cleaned samples, in order, possibly none (m = 0).
+        """
         chunk = np.asarray(chunk, dtype=np.float64)
         if chunk.ndim != 2 or chunk.shape[0] != self.n_chans:
             raise DataError(f"expected a chunk of shape ({self.n_chans}, n_samples), got {chunk.shape}")
-        if not np.isfinite(chunk).all():
-            raise DataError("chunk contains NaN or Inf; replace them (e.g. hold the last value) before pushing")
+        check_finite(chunk, None, "chunk")
         self._n += chunk.shape[1]
         self._tail = np.concatenate([self._tail, chunk], axis=1)[:, -(self.n_window + 1):]
         if self._xp is None:
@@ -107,7 +126,13 @@ class StreamingDenoiser:
         return self._emit(max(final, self._emitted))
 
     def flush(self) -> np.ndarray:
-        """End of recording: pad the end like the offline path and return every remaining sample."""
+        """End of recording: pad the end like the offline path and return every remaining sample.
+
+        Returns
+        -------
+        ndarray, shape (n_chans, m)
+            The remaining cleaned samples; the state is reset for a new recording.
+        """
         n = self._n
         if n < 2:
             raise DataError("need at least 2 samples before flush()")

@@ -6,15 +6,15 @@ import torch
 
 from eegrecon.method import Method
 from eegrecon.models import build_model
-from eegrecon.training.checkpoint import save_weights
+from eegrecon.models.checkpoint import save_weights
 
 
 class IdentityModel(Method):
     """Returns its input unchanged: every stitching/resampling step must then be lossless."""
 
     name = "identity"
-    meta = {"sfreq": 256.0, "n_times": 512}
     sfreq = 256.0
+    n_times = 512
 
     def denoise(self, noisy, sfreq, **oracle):
         return np.asarray(noisy, dtype=np.float64).copy()

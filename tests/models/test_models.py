@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from eegrecon.models import FLAGSHIP, MODELS, build_model
-from eegrecon.training.checkpoint import load_weights, save_weights
+from eegrecon.models.checkpoint import load_weights, save_weights
 
 SMALL = {"novel_cnn": {"width": 0.25}}  # the published width (33 M parameters) is exercised in the benchmark
 

@@ -2,12 +2,12 @@ import numpy as np
 import pytest
 
 from eegrecon.data.pairs import mix, snr_db
-from eegrecon.data.sampling import contaminate
 from eegrecon.metrics import psd
 from eegrecon.noise import SIMULATED, get_noise, noise_names
 from eegrecon.noise.base import Distortion
 from eegrecon.noise.distortions import Clipping, Dropout
 from eegrecon.noise.mixture import Mixture
+from eegrecon.noise.sampling import contaminate
 
 SFREQ, T = 256.0, 512
 ADDITIVE = [n for n in noise_names() if not isinstance(get_noise(n), Distortion)]

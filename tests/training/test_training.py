@@ -11,7 +11,8 @@ import torch
 from safetensors.torch import load_file
 
 from eegrecon.errors import EegreconError
-from eegrecon.neural import NeuralMethod, load_method
+from eegrecon.models.neural import NeuralMethod
+from eegrecon.models.pretrained import load_method
 from eegrecon.training import load_config, train
 
 TINY = ["data_dir=simulated", "data.sim_subjects=4", "data.sim_windows_per_subject=24", "batch_size=8",

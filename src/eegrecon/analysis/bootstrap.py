@@ -10,7 +10,24 @@ import pandas as pd
 
 def bootstrap_ci(values: np.ndarray, n_boot: int = 1000, level: float = 0.95,
                  rng: np.random.Generator | None = None) -> tuple[float, float]:
-    """Percentile bootstrap CI of the mean of ``values`` (n,): resample windows with replacement."""
+    """Percentile bootstrap CI of the mean: resample windows with replacement.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n,)
+        Per-window values.
+    n_boot : int
+        Resamples.
+    level : float
+        Confidence level.
+    rng : numpy.random.Generator or None
+        Random source (seed 0 when None).
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper bounds.
+    """
     values = np.asarray(values, dtype=np.float64)
     values = values[np.isfinite(values)]
     if len(values) == 0:
@@ -26,7 +43,28 @@ def bootstrap_ci(values: np.ndarray, n_boot: int = 1000, level: float = 0.95,
 
 def cells_with_ci(table: pd.DataFrame, by: Sequence[str], metrics: Sequence[str], n_boot: int = 1000,
                   level: float = 0.95, seed: int = 0) -> pd.DataFrame:
-    """One row per group of ``by``: ``n`` windows, and for each metric its mean, ``_lo`` and ``_hi``."""
+    """One row per group: ``n`` windows, and for each metric its mean, ``_lo`` and ``_hi``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per-window metrics.
+    by : sequence of str
+        Grouping columns.
+    metrics : sequence of str
+        Metrics to summarise.
+    n_boot : int
+        Bootstrap resamples.
+    level : float
+        Confidence level.
+    seed : int
+        Bootstrap seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The cells.
+    """
     rng = np.random.default_rng(seed)
     rows = []
     for key, g in table.groupby(list(by), sort=False):

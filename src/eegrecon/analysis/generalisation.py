@@ -14,7 +14,22 @@ from eegrecon.metrics import band_power_errors, cc, rrmse_t
 
 def cross_matrix(sweep_table: pd.DataFrame, trained_on: dict[str, list[str]], metric: str = "cc") -> pd.DataFrame:
     """Train-type × test-type matrix of ``metric`` (mean over windows and SNRs) from a sweep table whose methods
-    are the specialists/generalist named in ``trained_on`` (method → noises it was trained on)."""
+    are the specialists/generalist named in ``trained_on``.
+
+    Parameters
+    ----------
+    sweep_table : pandas.DataFrame
+        Per-window metrics of the variants.
+    trained_on : dict of str to list of str
+        Method → the noises it was trained on.
+    metric : str
+        Metric averaged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method, one column per test noise.
+    """
     sub = sweep_table[sweep_table["method"].isin(list(trained_on))]
     mat = sub.groupby(["method", "noise"], sort=False)[metric].mean().unstack("noise")
     mat = mat.reindex(index=list(trained_on))
@@ -25,7 +40,24 @@ def cross_matrix(sweep_table: pd.DataFrame, trained_on: dict[str, list[str]], me
 def clean_input_damage(corpus: Corpus, methods: dict[str, Callable[[], Method]], n: int = 300,
                        seed: int = 0) -> pd.DataFrame:
     """Feed *clean* test windows (SNR = +∞) and measure how much each method changes them: RRMSE and CC of the
-    output against the clean input, and the relative band-power change per EEG band (0 = untouched)."""
+    output against the clean input, and the relative band-power change per EEG band (0 = untouched).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Clean test windows.
+    methods : dict of str to callable
+        Name → factory of a ready method (oracles are skipped).
+    n : int
+        Windows used.
+    seed : int
+        Which windows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method.
+    """
     clean = corpus.clean["test"].x
     rng = np.random.default_rng(seed)
     x = clean[np.sort(rng.choice(len(clean), min(n, len(clean)), replace=False))].astype(np.float64)

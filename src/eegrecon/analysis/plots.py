@@ -11,7 +11,24 @@ from eegrecon.plots import _save, plt
 
 
 def heatmap(cells: pd.DataFrame, method: str, metric: str, path: Path) -> Path:
-    """Noise type × SNR heatmap of ``metric`` for one method."""
+    """Noise type × SNR heatmap of ``metric`` for one method.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Sweep cells.
+    method : str
+        Method shown.
+    metric : str
+        Metric shown.
+    path : Path
+        PNG to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     sub = cells[cells["method"] == method].pivot_table(index="noise", columns="snr", values=metric, sort=False)
     fig, ax = plt.subplots(figsize=(1.0 + 0.6 * sub.shape[1], 0.8 + 0.35 * sub.shape[0]))
     im = ax.imshow(sub.to_numpy(), aspect="auto", cmap="viridis" if metric == "cc" else "viridis_r")
@@ -30,7 +47,24 @@ def heatmap(cells: pd.DataFrame, method: str, metric: str, path: Path) -> Path:
 
 
 def curves(cells: pd.DataFrame, metric: str, path: Path, cols: int = 4) -> Path:
-    """``metric`` vs SNR with the 95 % CI band, one panel per noise type, one line per method."""
+    """``metric`` vs SNR with the 95 % CI band, one panel per noise type, one line per method.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Sweep cells with ``_lo``/``_hi`` columns.
+    metric : str
+        Metric shown.
+    path : Path
+        PNG to write.
+    cols : int
+        Panels per row.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     noises = list(dict.fromkeys(cells["noise"]))
     rows = int(np.ceil(len(noises) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.6 * rows), squeeze=False, sharex=True, sharey=True)
@@ -52,7 +86,22 @@ def curves(cells: pd.DataFrame, metric: str, path: Path, cols: int = 4) -> Path:
 
 
 def matrix(df: pd.DataFrame, path: Path, title: str) -> Path:
-    """A labelled matrix (rows = first column, numeric columns)."""
+    """A labelled matrix (rows = first column, numeric columns).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The matrix.
+    path : Path
+        PNG to write.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     num = df.select_dtypes("number")
     fig, ax = plt.subplots(figsize=(1.2 + 0.8 * num.shape[1], 0.9 + 0.4 * num.shape[0]))
     im = ax.imshow(num.to_numpy(), aspect="auto", cmap="viridis")

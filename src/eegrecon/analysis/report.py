@@ -19,13 +19,31 @@ figcaption{font-size:13px;color:#555}pre{background:#f7f7f7;padding:1em;overflow
 
 
 def format_cell(v) -> str:
+    """A table cell as text (floats with four decimals).
+
+    Parameters
+    ----------
+    v : object
+        The value.
+
+    Returns
+    -------
+    str
+        The text.
+    """
     if isinstance(v, float):
         return FLOAT_FORMAT.format(v)
     return str(v)
 
 
 class HtmlReport:
-    """Collects sections; ``write`` produces one HTML file and ``<name>.manifest.json``."""
+    """Collects sections; ``write`` produces one self-contained HTML file and ``<name>.manifest.json``.
+
+    Parameters
+    ----------
+    title : str
+        Page title.
+    """
 
     def __init__(self, title: str):
         self.title = title
@@ -34,16 +52,51 @@ class HtmlReport:
         self.tables: list[dict] = []
 
     def heading(self, text: str, level: int = 2) -> None:
+        """Add a heading.
+
+        Parameters
+        ----------
+        text : str
+            Heading text.
+        level : int
+            HTML heading level.
+        """
         self.parts.append(f"<h{level}>{html.escape(text)}</h{level}>")
 
     def paragraph(self, text: str) -> None:
+        """Add a paragraph.
+
+        Parameters
+        ----------
+        text : str
+            Plain text (escaped).
+        """
         self.parts.append(f"<p>{html.escape(text)}</p>")
 
     def preformatted(self, text: str) -> None:
+        """Add preformatted text.
+
+        Parameters
+        ----------
+        text : str
+            Plain text (escaped).
+        """
         self.parts.append(f"<pre>{html.escape(text)}</pre>")
 
     def table(self, df: pd.DataFrame, table_id: str, caption: str, csv: str) -> None:
-        """Render ``df`` (which the caller also writes to ``csv``)."""
+        """Render a table (which the caller also writes to ``csv``) and list it in the manifest.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The table.
+        table_id : str
+            Anchor and manifest id.
+        caption : str
+            Caption.
+        csv : str
+            Name of the CSV file holding the same numbers.
+        """
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
         rows = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(v))}</td>" for v in row) + "</tr>"
                        for row in df.itertuples(index=False))
@@ -52,12 +105,35 @@ class HtmlReport:
         self.tables.append({"id": table_id, "caption": caption, "csv": csv, "rows": len(df)})
 
     def figure(self, path: Path, figure_id: str, caption: str) -> None:
+        """Embed a PNG (base64) and list it in the manifest.
+
+        Parameters
+        ----------
+        path : Path
+            The PNG.
+        figure_id : str
+            Anchor and manifest id.
+        caption : str
+            Caption.
+        """
         data = base64.b64encode(Path(path).read_bytes()).decode()
         self.parts.append(f'<figure id="{figure_id}"><img alt="{html.escape(caption)}" '
                           f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>')
         self.figures.append({"id": figure_id, "caption": caption, "file": Path(path).name})
 
     def write(self, path: Path) -> Path:
+        """Write the HTML page and its manifest.
+
+        Parameters
+        ----------
+        path : Path
+            The HTML file.
+
+        Returns
+        -------
+        Path
+            ``path``.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         body = "\n".join(self.parts)

@@ -12,33 +12,52 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, Field
 
-from eegrecon import __version__
+from eegrecon._version import __version__
 from eegrecon.analysis.bootstrap import bootstrap_ci, cells_with_ci
 from eegrecon.analysis.generalisation import clean_input_damage, cross_matrix
 from eegrecon.analysis.hardest import hardest_scenarios, spectral_profile
 from eegrecon.analysis.plots import curves, heatmap, matrix
 from eegrecon.analysis.report import HtmlReport
 from eegrecon.analysis.sweep import SweepConfig, run_sweep, sweepable_noises
-from eegrecon.analysis.variants import Fixed, PreFiltered, TestTimeEnsemble, train_variant
+from eegrecon.analysis.variants import Fixed, PreFiltered, train_variant
 from eegrecon.baselines import BASELINES
-from eegrecon.data.corpus import build_corpus
+from eegrecon.data.corpus import Corpus, build_corpus
 from eegrecon.data.pairs import EEGDENOISENET_TEST_SNRS
 from eegrecon.errors import EegreconError
 from eegrecon.evaluation import EvalConfig, run_methods
-
-MAIN_NOISES = ["eog", "emg", "motion", "mixed", "mixture"]
-PLAIN_NOISES = ["eog", "emg", "motion", "mixed"]
+from eegrecon.method import TestTimeEnsemble
+from eegrecon.noise import EVALUATION_NOISES, TRAINING_NOISES
 
 
 class AnalysisConfig(BaseModel):
-    """Settings of one study (saved as config.yaml beside the report)."""
+    """Settings of one study (saved as config.yaml beside the report).
+
+    Parameters
+    ----------
+    sweep : SweepConfig
+        The noise × SNR grid.
+    sweep_methods : list of str
+        Methods swept (``"model"`` = the shipped model, or the plain one if none).
+    train_steps : int
+        Steps for each specialist, generalist and mitigation variant.
+    specialists : list of str
+        Noise types that get a specialist model.
+    test_noises : list of str
+        Noises for the generalisation matrix and the mitigations.
+    test_snrs : list of float
+        SNR levels of those tests, dB.
+    n_test_windows : int
+        Clean windows per noise in those tests.
+    threads : int or None
+        Torch threads for training.
+    """
 
     sweep: SweepConfig = Field(default_factory=SweepConfig)
     sweep_methods: list[str] = Field(default_factory=lambda: ["model", "wiener", "bandpass", "oracle_wiener"],
                                      description="'model' = the shipped model (or the plain one if none)")
     train_steps: int = Field(1500, description="steps for each specialist, generalist and mitigation variant")
     specialists: list[str] = Field(default_factory=lambda: ["eog", "emg", "motion"])
-    test_noises: list[str] = Field(default_factory=lambda: [*MAIN_NOISES, "ecg", "baseline_wander", "line", "pop",
+    test_noises: list[str] = Field(default_factory=lambda: [*EVALUATION_NOISES, "ecg", "baseline_wander", "line", "pop",
                                                             "white"],
                                    description="noises for the generalisation matrix and the mitigations")
     test_snrs: list[float] = Field(default_factory=lambda: EEGDENOISENET_TEST_SNRS.tolist())
@@ -47,7 +66,14 @@ class AnalysisConfig(BaseModel):
 
     @classmethod
     def quick(cls) -> AnalysisConfig:
-        return cls(sweep=SweepConfig(noises=["eog", "emg", "motion", "mixed", "mixture", "line", "white"],
+        """The small study the main job runs (≈ 1 min): a coarse grid and 40-step variants.
+
+        Returns
+        -------
+        AnalysisConfig
+            The settings.
+        """
+        return cls(sweep=SweepConfig(noises=[*EVALUATION_NOISES, "line", "white"],
                                      snrs=[-10.0, -5.0, 0.0, 5.0, 10.0], n_windows=30, n_train_pairs=500,
                                      n_boot=300),
                    sweep_methods=["model", "wiener", "oracle_wiener"], train_steps=40, specialists=["eog", "emg"],
@@ -57,7 +83,26 @@ class AnalysisConfig(BaseModel):
 def paired_effect(table: pd.DataFrame, reference: str, metric: str = "cc", n_boot: int = 1000,
                   seed: int = 0) -> pd.DataFrame:
     """Per method and noise: mean ``metric`` difference to ``reference`` on the same windows, with a paired
-    bootstrap 95 % CI (positive = better for CC)."""
+    bootstrap 95 % CI (positive = better for CC).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per-window metrics of every method on the same pairs.
+    reference : str
+        The method compared against.
+    metric : str
+        Metric compared.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Bootstrap seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method and noise.
+    """
     ref = table[table["method"] == reference].set_index(["noise", "snr", "window"])[metric]
     rng = np.random.default_rng(seed)
     rows = []
@@ -71,8 +116,27 @@ def paired_effect(table: pd.DataFrame, reference: str, metric: str = "cc", n_boo
 
 
 def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = None,
-                 progress: Callable[[str], None] | None = None) -> dict:
-    """Run the study and write report.html, CSV/JSON of every number, figures and config.yaml under ``out``."""
+                 progress: Callable[[str], None] | None = None, corpus: Corpus | None = None) -> dict:
+    """Run the study and write report.html, CSV/JSON of every number, figures and config.yaml under ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        Output folder.
+    data_dir : Path or None
+        Real data folder (None: simulated).
+    cfg : AnalysisConfig or None
+        Settings (the full study when None).
+    progress : callable or None
+        Told what runs.
+    corpus : Corpus or None
+        An already built corpus of ``data_dir`` (the main job passes its own instead of rebuilding it).
+
+    Returns
+    -------
+    dict
+        Paths and the main tables.
+    """
     cfg = cfg or AnalysisConfig()
     say = progress or (lambda msg: None)
     t0 = time.perf_counter()
@@ -81,17 +145,18 @@ def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = 
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.yaml").write_text(yaml.safe_dump({"version": __version__, **cfg.model_dump(mode="json")},
                                                     sort_keys=False))
-    say("loading data")
-    corpus = build_corpus(data_dir)
+    if corpus is None:
+        say("loading data")
+        corpus = build_corpus(data_dir)
     (out / "provenance.json").write_text(json.dumps(corpus.manifest, indent=2, default=str))
 
     # --- variants: specialists, generalists and mitigations, all the flagship with one budget
     steps = cfg.train_steps
-    plain_noises = f"noises={PLAIN_NOISES}"
+    plain_noises = f"noises={list(TRAINING_NOISES)}"
     recipes = {
         "plain (EOG/EMG/motion/mixed, MSE)": [plain_noises],
         **{f"specialist: {n}": [f"noises=[{n}]"] for n in cfg.specialists},
-        "(a) trained on the whole mixture": [f"noises={[*PLAIN_NOISES, 'mixture']}"],
+        "(a) trained on the whole mixture": [f"noises={[*TRAINING_NOISES, 'mixture']}"],
         "(b) SNR curriculum": [plain_noises, "snr_curriculum=0.5"],
         "(c) direct mapping (no artifact subtraction)": [plain_noises, "model_kwargs={predict_artifact: false}"],
         "(e) L1 loss": [plain_noises, "loss=l1"],
@@ -113,9 +178,9 @@ def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = 
 
     # --- 1. sweep
     try:
-        from eegrecon.models.pretrained import load_pretrained
+        from eegrecon.models.pretrained import DEFAULT_MODEL, load_pretrained
 
-        model, model_name = load_pretrained(), "eegrecon_net (shipped)"
+        model, model_name = load_pretrained(), f"{DEFAULT_MODEL} (shipped)"
     except EegreconError:
         model, model_name = plain, plain.name
     sweep_methods = {}
@@ -139,9 +204,9 @@ def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = 
     eval_cfg = EvalConfig(noises=cfg.test_noises, snrs=cfg.test_snrs, n_test_windows=cfg.n_test_windows,
                           seed=cfg.sweep.seed)
     variant_table, _ = run_methods(corpus, {k: (lambda m=m, k=k: Fixed(m, k)) for k, m in trained.items()}, eval_cfg)
-    trained_on = {"plain (EOG/EMG/motion/mixed, MSE)": PLAIN_NOISES,
+    trained_on = {"plain (EOG/EMG/motion/mixed, MSE)": list(TRAINING_NOISES),
                   **{f"specialist: {n}": [n] for n in cfg.specialists},
-                  "(a) trained on the whole mixture": [*PLAIN_NOISES, "mixture"]}
+                  "(a) trained on the whole mixture": [*TRAINING_NOISES, "mixture"]}
     cross = cross_matrix(variant_table, trained_on, "cc")
     damage = clean_input_damage(corpus, {k: (lambda m=m: m) for k, m in trained.items()}
                                 | {"bandpass 1-45 Hz + notch": lambda: BASELINES["bandpass"](tune=False)},
@@ -210,4 +275,4 @@ def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = 
             "mitigations": effects, "seconds": time.perf_counter() - t0}
 
 
-__all__ = ["MAIN_NOISES", "AnalysisConfig", "paired_effect", "run_analysis", "sweepable_noises"]
+__all__ = ["AnalysisConfig", "paired_effect", "run_analysis", "sweepable_noises"]

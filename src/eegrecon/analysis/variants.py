@@ -1,21 +1,43 @@
-"""Model variants for the study: small training runs by config override, and test-time wrappers."""
+"""Model variants for the study: small training runs by config override, and test-time wrappers.
+
+``TestTimeEnsemble`` lives in :mod:`eegrecon.method` (the user-facing Denoiser uses it too).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from eegrecon.baselines.filters import bandpass_notch
 from eegrecon.data.corpus import Corpus
 from eegrecon.method import Method
-from eegrecon.neural import NeuralMethod
+from eegrecon.models.neural import NeuralMethod
 from eegrecon.training import load_config, train
 
 
 def train_variant(corpus: Corpus, name: str, overrides: list[str], steps: int, out: Path,
                   threads: int | None = None) -> NeuralMethod:
-    """Train the flagship with ``overrides`` (``key=value``) for ``steps`` steps; the best checkpoint as a Method."""
+    """Train the flagship with ``overrides`` for ``steps`` steps; return the best checkpoint as a Method.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Data.
+    name : str
+        Variant name (row label and run folder).
+    overrides : list of str
+        ``key=value`` training settings.
+    steps : int
+        Training steps.
+    out : Path
+        Folder for the run.
+    threads : int or None
+        Torch threads.
+
+    Returns
+    -------
+    NeuralMethod
+        The trained variant.
+    """
     base = [f"max_steps={steps}", f"val_every={max(25, steps // 5)}", "val_windows=40", "patience=100",
             f"warmup_steps={min(100, max(1, steps // 10))}"]
     if threads:
@@ -25,23 +47,20 @@ def train_variant(corpus: Corpus, name: str, overrides: list[str], steps: int, o
     return NeuralMethod.from_checkpoint(res["checkpoint"], name)
 
 
-class TestTimeEnsemble(Method):
-    """Average the model over the input's sign flip and time reversal (EEG has no preferred polarity or
-    direction at this scale): mean of f(x), −f(−x), R f(R x), −R f(−R x)."""
-
-    def __init__(self, method: Method, name: str | None = None):
-        self.method = method
-        self.name = name or f"{method.name} + test-time ensemble"
-
-    def denoise(self, noisy, sfreq, **oracle):
-        x = np.asarray(noisy, dtype=np.float64)
-        f = lambda z: self.method.denoise(np.ascontiguousarray(z), sfreq)  # noqa: E731
-        outs = [f(x), -f(-x), f(x[:, ::-1])[:, ::-1], -f(-x[:, ::-1])[:, ::-1]]
-        return np.mean(outs, axis=0)
-
-
 class PreFiltered(Method):
-    """Classical band-pass + notch before the model (removes what lies outside the EEG band for certain)."""
+    """Classical band-pass + notch before the model (removes what lies outside the EEG band for certain).
+
+    Parameters
+    ----------
+    method : Method
+        The model.
+    l_freq, h_freq : float or None
+        Pass band, Hz.
+    notch : float or None
+        Mains frequency, Hz.
+    name : str or None
+        Row label.
+    """
 
     def __init__(self, method: Method, l_freq: float | None = 1.0, h_freq: float | None = 80.0,
                  notch: float | None = 50.0,
@@ -54,7 +73,15 @@ class PreFiltered(Method):
 
 
 class Fixed(Method):
-    """Wrap an already-fitted method so that ``run_methods``' per-noise ``fit`` is a no-op."""
+    """Wrap an already-fitted method so that ``run_methods``' per-noise ``fit`` is a no-op.
+
+    Parameters
+    ----------
+    method : Method
+        The fitted method.
+    name : str
+        Row label.
+    """
 
     def __init__(self, method: Method, name: str):
         self.method, self.name = method, name

@@ -8,6 +8,8 @@ import numpy as np
 from scipy import signal
 
 from eegrecon.data.pairs import PairSet
+from eegrecon.data.preprocess import notch as notch_filter
+from eegrecon.estimator import check_is_fitted
 from eegrecon.method import Method
 
 L_GRID = (None, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -16,7 +18,26 @@ H_GRID = (None, 20.0, 30.0, 45.0, 80.0)
 
 def bandpass_notch(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | None,
                    notch: float | None, order: int = 4) -> np.ndarray:
-    """Zero-phase Butterworth band-pass plus IIR notches at ``notch`` and harmonics. x: (n, T)."""
+    """Zero-phase Butterworth band-pass, then the package's mains notch (:func:`eegrecon.data.preprocess.notch`).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, n_times)
+        Signals, time last.
+    sfreq : float
+        Sampling rate, Hz.
+    l_freq, h_freq : float or None
+        High-pass and low-pass edges, Hz (None: that side open; an edge at or above Nyquist is dropped).
+    notch : float or None
+        Mains frequency whose harmonics are notched, Hz, or None.
+    order : int
+        Butterworth order (applied forwards and backwards).
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        Filtered signals, float64.
+    """
     y = np.asarray(x, dtype=np.float64)
     nyq = sfreq / 2
     if h_freq is not None and h_freq >= nyq:
@@ -30,16 +51,23 @@ def bandpass_notch(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: fl
         else:
             sos = signal.butter(order, h_freq, btype="low", fs=sfreq, output="sos")
         y = signal.sosfiltfilt(sos, y, axis=-1, padtype="odd", padlen=int(padlen))
-    if notch is not None:
-        for f0 in np.arange(notch, nyq - 1, notch):
-            b, a = signal.iirnotch(f0, 30.0, fs=sfreq)
-            y = signal.filtfilt(b, a, y, axis=-1, padlen=int(min(padlen, 3 * len(b))))
-    return y
+    return notch_filter(y, sfreq, notch)
 
 
 class BandpassNotch(Method):
     """Classical band-pass + notch. With ``tune=True``, ``fit`` picks the pass band (from a small grid of
     high-pass and low-pass edges) that minimises the MSE on up to ``max_fit`` training pairs.
+
+    Parameters
+    ----------
+    l_freq, h_freq : float or None
+        Pass band, Hz (the starting point, or the band used when ``tune`` is False).
+    notch : float or None
+        Mains frequency to notch with harmonics, Hz.
+    tune : bool
+        Choose the band on training pairs in ``fit``.
+    max_fit : int
+        Training pairs used for tuning.
     """
 
     name = "bandpass"
@@ -60,7 +88,10 @@ class BandpassNotch(Method):
                 best, self.l_freq_, self.h_freq_ = err, lo, hi
         return self
 
+    def _is_fitted(self) -> bool:
+        return not self.tune or super()._is_fitted()  # a fixed band has nothing to learn
+
     def denoise(self, noisy, sfreq, **oracle):
-        lo = getattr(self, "l_freq_", self.l_freq)
-        hi = getattr(self, "h_freq_", self.h_freq)
+        check_is_fitted(self)
+        lo, hi = (self.l_freq_, self.h_freq_) if hasattr(self, "l_freq_") else (self.l_freq, self.h_freq)
         return bandpass_notch(noisy, sfreq, lo, hi, self.notch)

@@ -8,7 +8,9 @@ import numpy as np
 import pywt
 
 from eegrecon.data.pairs import PairSet
+from eegrecon.estimator import check_is_fitted
 from eegrecon.method import Method
+from eegrecon.options import check_option
 
 MODES = ("denoise", "artifact")
 K_GRID = (0.5, 1.0, 2.0, 3.0)
@@ -19,7 +21,28 @@ def _robust_sigma(c: np.ndarray) -> np.ndarray:
 
 
 def wavelet_threshold(x: np.ndarray, wavelet: str, level: int, mode: str, k: float) -> np.ndarray:
-    """Threshold the DWT of each window (n, T).
+    """Threshold the DWT of each window.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, n_times)
+        Windows, time last.
+    wavelet : str
+        PyWavelets wavelet name.
+    level : int
+        Decomposition levels.
+    mode : {"denoise", "artifact"}
+        See below.
+    k : float
+        Threshold multiplier.
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        Reconstructed windows.
+
+    Notes
+    -----
 
     ``mode="denoise"``: soft-threshold detail coefficients at k·σ·sqrt(2·ln T) (universal threshold, σ from
     the finest level) — removes small broadband noise such as EMG or white noise.
@@ -34,12 +57,28 @@ def wavelet_threshold(x: np.ndarray, wavelet: str, level: int, mode: str, k: flo
     elif mode == "artifact":
         coeffs = [np.clip(c, -k * _robust_sigma(c), k * _robust_sigma(c)) for c in coeffs]
     else:
-        raise ValueError(f"mode must be one of {MODES}")
+        check_option("mode", mode, MODES)
     return pywt.waverec(coeffs, wavelet, axis=-1, mode="symmetric")[..., : x.shape[-1]]
 
 
 class WaveletThreshold(Method):
-    """Wavelet thresholding; ``fit`` chooses mode and k from a small grid by MSE on training pairs."""
+    """Wavelet thresholding; ``fit`` chooses mode and k from a small grid by MSE on training pairs.
+
+    Parameters
+    ----------
+    wavelet : str
+        PyWavelets wavelet name.
+    level : int
+        Decomposition levels (capped by the window length).
+    mode : {"denoise", "artifact"}
+        Starting mode (see :func:`wavelet_threshold`), used as is when ``tune`` is False.
+    k : float
+        Threshold multiplier.
+    tune : bool
+        Choose ``mode`` and ``k`` on training pairs in ``fit``.
+    max_fit : int
+        Training pairs used for tuning.
+    """
 
     name = "wavelet"
 
@@ -59,7 +98,11 @@ class WaveletThreshold(Method):
                 best, self.mode_, self.k_ = err, mode, k
         return self
 
+    def _is_fitted(self) -> bool:
+        return not self.tune or super()._is_fitted()  # fixed settings have nothing to learn
+
     def denoise(self, noisy, sfreq, **oracle):
+        check_is_fitted(self)
         level = min(self.level, pywt.dwt_max_level(noisy.shape[-1], pywt.Wavelet(self.wavelet).dec_len))
-        return wavelet_threshold(noisy, self.wavelet, level, getattr(self, "mode_", self.mode),
-                                 getattr(self, "k_", self.k))
+        mode, k = (self.mode_, self.k_) if hasattr(self, "mode_") else (self.mode, self.k)
+        return wavelet_threshold(noisy, self.wavelet, level, mode, k)

@@ -6,6 +6,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from eegrecon.data.pairs import PairSet
+from eegrecon.estimator import check_is_fitted
 from eegrecon.method import Method
 
 
@@ -25,8 +26,7 @@ class WienerFilter(Method):
         return self
 
     def denoise(self, noisy, sfreq, **oracle):
-        if not hasattr(self, "gain_"):
-            raise RuntimeError("WienerFilter must be fitted before denoise()")
+        check_is_fitted(self)
         n_times = noisy.shape[-1]
         gain = self.gain_
         if n_times != self.n_times_:  # interpolate the gain onto this window's frequency grid
@@ -39,6 +39,11 @@ class OracleWiener(Method):
     """UPPER BOUND, NOT A USABLE METHOD: per-window Wiener gain Sx/(Sx+Sn) from the *true* clean and
     artifact periodograms (smoothed over ``smooth_bins`` FFT bins). Shows what the best spectral (linear,
     per-window) filter could reach if the clean and artifact spectra were known.
+
+    Parameters
+    ----------
+    smooth_bins : int
+        Width of the moving average over FFT bins applied to both periodograms.
     """
 
     name = "oracle_wiener"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from eegrecon.atomic import atomic_path
 from eegrecon.data.windowset import WindowSet
 from eegrecon.paths import cache_dir
 
@@ -18,7 +17,20 @@ CACHE_VERSION = 1
 
 
 def cache_key(files: list[Path], settings: dict) -> str:
-    """Hash of file names, sizes and modification times plus the JSON of ``settings``."""
+    """Hash of file names, sizes and modification times plus the JSON of ``settings``.
+
+    Parameters
+    ----------
+    files : list of Path
+        The source files the windows come from.
+    settings : dict
+        Everything else that shapes the windows (filters, rate, window, overlap).
+
+    Returns
+    -------
+    str
+        20 hex digits.
+    """
     h = hashlib.sha256()
     h.update(json.dumps({"v": CACHE_VERSION, **settings}, sort_keys=True, default=str).encode())
     for f in files:
@@ -29,7 +41,24 @@ def cache_key(files: list[Path], settings: dict) -> str:
 
 def cached_windowset(name: str, key: str, build: Callable[[], WindowSet],
                      directory: Path | None = None) -> tuple[WindowSet, bool]:
-    """Load ``name``'s windows from the cache or build and store them. Returns (windows, was_cached)."""
+    """Load ``name``'s windows from the cache, or build and store them (atomically).
+
+    Parameters
+    ----------
+    name : str
+        Source name (part of the file name).
+    key : str
+        From :func:`cache_key`.
+    build : callable
+        Makes the windows when they are not cached.
+    directory : Path or None
+        Cache folder (default ``$EEGRECON_CACHE`` or ``~/.cache/eegrecon``).
+
+    Returns
+    -------
+    (WindowSet, bool)
+        The windows and whether they came from the cache.
+    """
     directory = directory or cache_dir()
     path = directory / f"{name}-{key}.npz"
     if path.is_file():
@@ -39,9 +68,6 @@ def cached_windowset(name: str, key: str, build: Callable[[], WindowSet],
         except (OSError, ValueError, KeyError):
             path.unlink(missing_ok=True)  # corrupt entry: rebuild
     ws = build()
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npz.tmp")
-    os.close(fd)
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, x=ws.x, sfreq=ws.sfreq, groups=ws.groups, sources=ws.sources)
-    os.replace(tmp, path)
     return ws, False

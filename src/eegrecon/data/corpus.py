@@ -19,7 +19,29 @@ from eegrecon.errors import DataError
 
 
 class DataConfig(BaseModel):
-    """What data to build and how to split it."""
+    """What data to build and how to split it.
+
+    Parameters
+    ----------
+    window : WindowConfig
+        Rate, window length and overlaps.
+    sources : list of str or None
+        Real sources to use (default: all found).
+    split_seed : int
+        Seed of the subject/recording-disjoint split.
+    fractions : (float, float, float)
+        Train, validation and test shares of windows.
+    clean_files : list of str
+        Extra clean-EEG recordings (any format MNE reads), one group each.
+    sim_subjects : int
+        Simulated subjects when no real clean EEG is found.
+    sim_windows_per_subject : int
+        Windows per simulated subject.
+    sim_artifact_recordings : int
+        Simulated recordings per artifact family when no real one is found.
+    sim_windows_per_recording : int
+        Windows per simulated artifact recording.
+    """
 
     window: WindowConfig = Field(default_factory=WindowConfig)
     sources: list[str] | None = Field(None, description="real sources to use (default: all found)")
@@ -35,7 +57,17 @@ class DataConfig(BaseModel):
 
 @dataclass
 class Corpus:
-    """``clean[split]`` and ``artifacts[family][split]`` WindowSets plus the split manifest."""
+    """Clean and artifact windows per split plus the split manifest.
+
+    Parameters
+    ----------
+    clean : dict of str to WindowSet
+        ``clean[split]``.
+    artifacts : dict of str to dict of str to WindowSet
+        ``artifacts[family][split]``.
+    manifest : dict
+        Which groups went where, per source, with licences.
+    """
 
     clean: dict[str, WindowSet]
     artifacts: dict[str, dict[str, WindowSet]]
@@ -43,14 +75,32 @@ class Corpus:
 
     @property
     def sfreq(self) -> float:
+        """Sampling rate of every window, Hz."""
         return self.clean["train"].sfreq
 
     def pools(self, split: str) -> dict[str, WindowSet]:
-        """Real artifact windows of one split, by family (the input of the noise registry)."""
+        """Real artifact windows of one split, by family (the input of the noise registry).
+
+        Parameters
+        ----------
+        split : {"train", "val", "test"}
+            The split.
+
+        Returns
+        -------
+        dict of str to WindowSet
+            Family → windows (families without windows in that split are left out).
+        """
         return {fam: parts[split] for fam, parts in self.artifacts.items() if len(parts[split])}
 
     def summary_table(self) -> pd.DataFrame:
-        """Windows per split and per source, with family, licence and split mode."""
+        """Windows per split and per source, with family, licence and split mode.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per source.
+        """
         rows = []
         for name, m in self.manifest["sources"].items():
             rows.append({"source": name, "family": m["family"], **m["windows"], "split_by": m["mode"],
@@ -58,6 +108,13 @@ class Corpus:
         return pd.DataFrame(rows)
 
     def used_sources(self) -> list[dict]:
+        """The sources in this corpus with family, licence and whether they may ship in a model.
+
+        Returns
+        -------
+        list of dict
+            One entry per source (recorded in checkpoint configs).
+        """
         return [{"name": n, **{k: v for k, v in m.items() if k in ("family", "licence", "redistributable")}}
                 for n, m in self.manifest.get("sources", {}).items()]
 
@@ -70,7 +127,19 @@ def _source_entry(src: Source) -> dict:
 def build_corpus(data_dir: Path | None, cfg: DataConfig | None = None, progress=None) -> Corpus:
     """Load (from cache when possible) and split every available source; simulate clean EEG if none.
 
-    ``progress``: optional callable(str) told what is being loaded.
+    Parameters
+    ----------
+    data_dir : Path or None
+        Real data folder, or None for simulated data.
+    cfg : DataConfig or None
+        Settings (defaults when None).
+    progress : callable or None
+        Told, as a string, what is being loaded.
+
+    Returns
+    -------
+    Corpus
+        The split windows.
     """
     cfg = cfg or DataConfig()
     registry = dict(SOURCES)

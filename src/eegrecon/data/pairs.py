@@ -9,40 +9,86 @@ Both are computed on zero-mean-free raw arrays (RMS includes the mean; artifacts
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
-SnrDefinition = Literal["rms", "power"]
-SNR_DEFINITIONS: tuple[str, ...] = ("rms", "power")
+from eegrecon.metrics import rms
+from eegrecon.options import SNR_DEFINITIONS, SnrDefinition, check_option
+
 EEGDENOISENET_TEST_SNRS = np.arange(-7, 3, dtype=float)  # the 10 integer levels −7..2 dB
 EEGDENOISENET_TRAIN_RANGE = (-7.0, 2.0)
 
 
-def rms(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    return np.sqrt(np.mean(np.square(x, dtype=np.float64), axis=axis))
-
-
 def _db_factor(definition: SnrDefinition) -> float:
-    if definition not in SNR_DEFINITIONS:
-        raise ValueError(f"SNR definition must be one of {SNR_DEFINITIONS}, got {definition!r}")
+    check_option("SNR definition", definition, SNR_DEFINITIONS)
     return 10.0 if definition == "rms" else 20.0
 
 
 def snr_db(clean: np.ndarray, noise: np.ndarray, definition: SnrDefinition = "rms") -> np.ndarray:
-    """SNR of ``clean`` against ``noise`` per window (last axis), in dB of the chosen definition."""
+    """SNR of ``clean`` against ``noise`` per window, in dB of the chosen definition.
+
+    Parameters
+    ----------
+    clean : ndarray, shape (..., n_times)
+        Clean signal.
+    noise : ndarray, shape (..., n_times)
+        Artifact, as scaled.
+    definition : {"rms", "power"}
+        ``"rms"``: 10·log10 of the RMS ratio (EEGdenoiseNet); ``"power"``: 20·log10 of it.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        SNR, dB.
+    """
     return _db_factor(definition) * np.log10(rms(clean) / rms(noise))
 
 
 def scale_for_snr(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
                   definition: SnrDefinition = "rms") -> np.ndarray:
-    """λ per window such that ``snr_db(clean, λ·noise) == snr``. Shapes (..., T) → (...)."""
+    """λ per window such that ``snr_db(clean, λ·noise) == snr``.
+
+    Parameters
+    ----------
+    clean : ndarray, shape (..., n_times)
+        Clean signal.
+    noise : ndarray, shape (..., n_times)
+        Artifact, any scale.
+    snr : float or ndarray, shape (...)
+        Target SNR, dB.
+    definition : {"rms", "power"}
+        SNR definition.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        The scale factors λ.
+    """
     return rms(clean) / (rms(noise) * 10.0 ** (np.asarray(snr, dtype=np.float64) / _db_factor(definition)))
 
 
 def mix(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
         definition: SnrDefinition = "rms") -> tuple[np.ndarray, np.ndarray]:
-    """noisy = clean + λ·noise at ``snr`` dB. Returns (noisy, λ·noise), float64, same shape as ``clean``."""
+    """noisy = clean + λ·noise at the target SNR.
+
+    Parameters
+    ----------
+    clean : ndarray, shape (..., n_times)
+        Clean signal.
+    noise : ndarray, shape (..., n_times)
+        Artifact, any scale.
+    snr : float or ndarray, shape (...)
+        Target SNR, dB.
+    definition : {"rms", "power"}
+        SNR definition.
+
+    Returns
+    -------
+    noisy : ndarray
+        clean + λ·noise, float64, same shape as ``clean``.
+    scaled : ndarray
+        λ·noise.
+    """
     lam = scale_for_snr(clean, noise, snr, definition)
     scaled = np.asarray(noise, dtype=np.float64) * lam[..., None]
     return np.asarray(clean, dtype=np.float64) + scaled, scaled
@@ -52,11 +98,20 @@ def mix(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
 class PairSet:
     """Normalised (noisy, clean) pairs, each window divided by the std of its noisy window.
 
-    Attributes (n = number of pairs, T = samples):
-        noisy, clean, artifact: (n, T) float32, divided by ``scale``; ``noisy == clean + artifact``.
-        scale: (n,) float64, σ of the raw noisy window (µV): multiply to return to µV.
-        snr_db: (n,) float, the requested SNR in the ``definition`` used.
-        noise: (n,) str, noise type of each pair.
+    Parameters
+    ----------
+    noisy, clean, artifact : ndarray, shape (n, n_times)
+        float32, divided by ``scale``; ``noisy == clean + artifact``.
+    scale : ndarray, shape (n,)
+        σ of the raw noisy window (µV): multiply to return to µV.
+    snr_db : ndarray, shape (n,)
+        The requested SNR in the ``definition`` used.
+    noise : ndarray of str, shape (n,)
+        Noise type of each pair.
+    sfreq : float
+        Sampling rate, Hz.
+    definition : {"rms", "power"}
+        SNR definition.
     """
 
     noisy: np.ndarray
@@ -72,20 +127,68 @@ class PairSet:
         return len(self.noisy)
 
     def denormalise(self, x: np.ndarray) -> np.ndarray:
-        """Undo the normalisation: normalised windows (n, T) → µV."""
+        """Undo the normalisation.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n, n_times)
+            Normalised windows aligned with the pairs.
+
+        Returns
+        -------
+        ndarray, shape (n, n_times)
+            The same windows in µV.
+        """
         return x * self.scale[:, None]
 
     def traces_uv(self, i: int, noisy_name: str = "noisy") -> dict[str, np.ndarray]:
-        """Pair ``i`` back in µV: {"clean", "artifact", ``noisy_name``} → (T,) arrays (for figures)."""
+        """Pair ``i`` back in µV (for figures).
+
+        Parameters
+        ----------
+        i : int
+            Pair index.
+        noisy_name : str
+            Key under which the noisy trace is returned.
+
+        Returns
+        -------
+        dict of str to ndarray
+            {"clean", "artifact", ``noisy_name``} → (n_times,).
+        """
         s = self.scale[i]
         return {"clean": self.clean[i] * s, "artifact": self.artifact[i] * s, noisy_name: self.noisy[i] * s}
 
     def subset(self, index: np.ndarray) -> PairSet:
+        """The pairs at ``index``.
+
+        Parameters
+        ----------
+        index : ndarray of int or bool
+            Which pairs.
+
+        Returns
+        -------
+        PairSet
+            A new set (arrays indexed, not shared).
+        """
         return PairSet(self.noisy[index], self.clean[index], self.artifact[index], self.scale[index],
                        self.snr_db[index], self.noise[index], self.sfreq, self.definition)
 
     @staticmethod
     def concat(sets: list[PairSet]) -> PairSet:
+        """Concatenate pair sets of the same rate and SNR definition.
+
+        Parameters
+        ----------
+        sets : list of PairSet
+            The sets, in order.
+
+        Returns
+        -------
+        PairSet
+            One set.
+        """
         f = lambda name: np.concatenate([getattr(s, name) for s in sets])  # noqa: E731
         return PairSet(f("noisy"), f("clean"), f("artifact"), f("scale"), f("snr_db"), f("noise"),
                        sets[0].sfreq, sets[0].definition)
@@ -93,7 +196,28 @@ class PairSet:
 
 def make_pairs(clean: np.ndarray, artifact: np.ndarray, snr: np.ndarray, noise: str | np.ndarray,
                sfreq: float, definition: SnrDefinition = "rms") -> PairSet:
-    """Mix row-aligned ``clean`` and ``artifact`` windows (n, T) at ``snr`` (n,) dB and normalise."""
+    """Mix row-aligned clean and artifact windows at the given SNRs and normalise.
+
+    Parameters
+    ----------
+    clean : ndarray, shape (n, n_times)
+        Clean windows, µV.
+    artifact : ndarray, shape (n, n_times)
+        Artifact windows, any scale.
+    snr : ndarray, shape (n,)
+        SNR per pair, dB.
+    noise : str or ndarray of str
+        Noise label(s).
+    sfreq : float
+        Sampling rate, Hz.
+    definition : {"rms", "power"}
+        SNR definition.
+
+    Returns
+    -------
+    PairSet
+        Normalised pairs.
+    """
     noisy, scaled = mix(clean, artifact, snr, definition)
     sigma = noisy.std(axis=-1)
     sigma = np.where(sigma > 0, sigma, 1.0)

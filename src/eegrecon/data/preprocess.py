@@ -8,9 +8,21 @@ import numpy as np
 from pydantic import BaseModel, Field
 from scipy import signal
 
+from eegrecon.errors import OptionError
+
 
 class FilterSpec(BaseModel):
-    """Band-pass and notch settings applied before resampling; ``None`` disables a stage."""
+    """Band-pass and notch settings applied before resampling; ``None`` disables a stage.
+
+    Parameters
+    ----------
+    l_freq : float or None
+        High-pass edge, Hz.
+    h_freq : float or None
+        Low-pass edge, Hz (clipped below the target Nyquist).
+    notch : float or None
+        Mains frequency to notch with harmonics, Hz.
+    """
 
     l_freq: float | None = Field(1.0, description="high-pass edge, Hz")
     h_freq: float | None = Field(80.0, description="low-pass edge, Hz (clipped below the target Nyquist)")
@@ -18,7 +30,22 @@ class FilterSpec(BaseModel):
 
 
 def bandpass(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | None) -> np.ndarray:
-    """Zero-phase FIR band-pass (MNE's defaults). ``x``: (..., n_times). Returns float64."""
+    """Zero-phase FIR band-pass with MNE's defaults.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+    sfreq : float
+        Sampling rate, Hz.
+    l_freq, h_freq : float or None
+        Edges, Hz (None: that side open; a low-pass at or above Nyquist is dropped).
+
+    Returns
+    -------
+    ndarray, shape (..., n_times)
+        Filtered signals, float64.
+    """
     if l_freq is None and h_freq is None:
         return np.asarray(x, dtype=np.float64)
     if h_freq is not None and h_freq >= sfreq / 2:
@@ -30,7 +57,23 @@ def bandpass(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | 
 
 
 def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
-    """Remove ``mains`` Hz and its harmonics below Nyquist with zero-phase IIR notches."""
+    """Remove ``mains`` Hz and its harmonics below Nyquist with zero-phase IIR notches (Q = 30): the one mains
+    notch of the package (preprocessing, baselines and the Denoiser's ``line_freq``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+    sfreq : float
+        Sampling rate, Hz.
+    mains : float or None
+        Mains frequency, Hz; None returns the input as float64.
+
+    Returns
+    -------
+    ndarray, shape (..., n_times)
+        Filtered signals, float64.
+    """
     if mains is None:
         return np.asarray(x, dtype=np.float64)
     out = np.asarray(x, dtype=np.float64)
@@ -44,7 +87,22 @@ def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
 
 
 def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
-    """Polyphase resampling from ``sfreq`` to ``target`` Hz along the last axis (anti-aliased)."""
+    """Polyphase resampling along the last axis (anti-aliased).
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+    sfreq : float
+        Their rate, Hz.
+    target : float
+        The new rate, Hz.
+
+    Returns
+    -------
+    ndarray, shape (..., n_times')
+        Resampled signals, float64.
+    """
     if abs(sfreq - target) < 1e-9:
         return np.asarray(x, dtype=np.float64)
     frac = Fraction(target / sfreq).limit_denominator(1000)
@@ -52,18 +110,68 @@ def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
 
 
 def preprocess(x: np.ndarray, sfreq: float, target_sfreq: float, spec: FilterSpec) -> np.ndarray:
-    """Notch, band-pass, then resample a continuous segment. ``x``: (..., n_times) → (..., n_times')."""
+    """Notch, band-pass, then resample a continuous segment.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+    sfreq : float
+        Their rate, Hz.
+    target_sfreq : float
+        The rate after resampling, Hz.
+    spec : FilterSpec
+        Filter settings.
+
+    Returns
+    -------
+    ndarray, shape (..., n_times')
+        Preprocessed signals, float64.
+    """
     h = spec.h_freq if spec.h_freq is None else min(spec.h_freq, 0.45 * target_sfreq, 0.45 * sfreq)
     y = notch(x, sfreq, spec.notch)
     y = bandpass(y, sfreq, spec.l_freq, h)
     return resample(y, sfreq, target_sfreq)
 
 
-def make_windows(x: np.ndarray, n_times: int, overlap: float = 0.0) -> np.ndarray:
-    """Cut a 1-D segment into windows of ``n_times`` samples; ``overlap`` in [0, 1). Returns (n, n_times)."""
+def hop_for(n_window: int, overlap: float) -> int:
+    """Samples between the starts of consecutive windows (at least 1): the one hop of the package.
+
+    Parameters
+    ----------
+    n_window : int
+        Window length, samples.
+    overlap : float
+        Fraction of a window shared with the next one, in [0, 1).
+
+    Returns
+    -------
+    int
+        The hop, samples.
+    """
     if not 0.0 <= overlap < 1.0:
-        raise ValueError(f"overlap must be in [0, 1), got {overlap}")
-    step = max(1, int(round(n_times * (1.0 - overlap))))
+        raise OptionError(f"overlap must be in [0, 1), got {overlap}")
+    return max(1, int(round(n_window * (1.0 - overlap))))
+
+
+def make_windows(x: np.ndarray, n_times: int, overlap: float = 0.0) -> np.ndarray:
+    """Cut a 1-D segment into windows.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_samples,)
+        The segment.
+    n_times : int
+        Window length, samples.
+    overlap : float
+        Fraction of overlap between windows, in [0, 1).
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        float32 windows (none when the segment is shorter than one window).
+    """
+    step = hop_for(n_times, overlap)
     if len(x) < n_times:
         return np.empty((0, n_times), dtype=np.float32)
     starts = np.arange(0, len(x) - n_times + 1, step)
@@ -72,7 +180,22 @@ def make_windows(x: np.ndarray, n_times: int, overlap: float = 0.0) -> np.ndarra
 
 
 def reject_windows(w: np.ndarray, min_std: float = 1e-3, max_abs: float | None = None) -> np.ndarray:
-    """Boolean mask of windows to keep: finite, not flat (std ≥ ``min_std``), optionally |x| ≤ ``max_abs``."""
+    """Which windows to keep: finite, not flat (std ≥ ``min_std``), optionally |x| ≤ ``max_abs``.
+
+    Parameters
+    ----------
+    w : ndarray, shape (n, n_times)
+        Windows.
+    min_std : float
+        Smallest std kept.
+    max_abs : float or None
+        Largest absolute value kept.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+        True for windows to keep.
+    """
     keep = np.isfinite(w).all(axis=1)
     safe = np.where(np.isfinite(w), w, 0.0)
     keep &= safe.std(axis=1) >= min_std

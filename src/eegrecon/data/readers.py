@@ -18,7 +18,13 @@ from eegrecon.errors import DataError
 
 
 def check_edf_complete(path: Path) -> None:
-    """Raise if an EDF/BDF file is shorter than its header says (MNE would silently read fewer records)."""
+    """Raise if an EDF/BDF file is shorter than its header says (MNE would silently read fewer records).
+
+    Parameters
+    ----------
+    path : Path
+        The EDF or BDF file.
+    """
     path = Path(path)
     with open(path, "rb") as fh:
         head = fh.read(256)
@@ -42,6 +48,18 @@ def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
     """Read any file ``mne.io.read_raw`` understands (EDF/BDF/FIF/BrainVision/EEGLAB…), preloaded.
 
     EDF/BDF files are first checked against their header for truncation.
+
+    Parameters
+    ----------
+    path : Path
+        The recording.
+    **kwargs
+        Passed to ``mne.io.read_raw``.
+
+    Returns
+    -------
+    mne.io.BaseRaw
+        The preloaded recording.
     """
     path = Path(path)
     if not path.is_file():
@@ -56,7 +74,20 @@ def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
 
 
 def read_mat(path: Path, variable: str) -> np.ndarray:
-    """One variable of a MATLAB file as a float64 array."""
+    """One variable of a MATLAB file as a float64 array.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.mat`` file.
+    variable : str
+        Variable name.
+
+    Returns
+    -------
+    ndarray
+        Its values.
+    """
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
     try:
@@ -69,7 +100,22 @@ def read_mat(path: Path, variable: str) -> np.ndarray:
 
 
 def read_table(path: Path, *, header: bool = True, sep: str | None = ",") -> pd.DataFrame:
-    """A (possibly gzip-compressed) CSV or whitespace table."""
+    """A (possibly gzip-compressed) CSV or whitespace table.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    header : bool
+        Whether the first line names the columns.
+    sep : str or None
+        Column separator (None: whitespace).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table.
+    """
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
     try:
@@ -81,7 +127,20 @@ def read_table(path: Path, *, header: bool = True, sep: str | None = ",") -> pd.
 
 
 def read_wfdb(path_without_ext: Path) -> tuple[np.ndarray, float]:
-    """A WFDB record (``.hea`` + ``.dat``) as (n_channels, n_times) in the header's physical units."""
+    """A WFDB record (``.hea`` + ``.dat``) in the header's physical units.
+
+    Parameters
+    ----------
+    path_without_ext : Path
+        The record's path without suffix.
+
+    Returns
+    -------
+    data : ndarray, shape (n_channels, n_times)
+        The signals.
+    sfreq : float
+        Sampling rate, Hz.
+    """
     import wfdb
 
     hea = Path(str(path_without_ext) + ".hea")

@@ -13,7 +13,28 @@ from eegrecon.data.windowset import WindowSet
 
 def colored_noise(n: int, n_times: int, exponent: float, rng: np.random.Generator,
                   sfreq: float = 256.0, f_min: float = 0.5) -> np.ndarray:
-    """Unit-std noise with power ∝ 1/f^exponent above ``f_min`` Hz. Returns (n, n_times) float64."""
+    """Unit-std noise with power ∝ 1/f^exponent above ``f_min`` Hz.
+
+    Parameters
+    ----------
+    n : int
+        Signals.
+    n_times : int
+        Samples each.
+    exponent : float
+        Spectral exponent (0 white, 1 pink, 2 brown).
+    rng : numpy.random.Generator
+        Random source.
+    sfreq : float
+        Sampling rate, Hz.
+    f_min : float
+        Below this frequency the spectrum is flat, Hz.
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        float64 noise.
+    """
     freqs = np.fft.rfftfreq(n_times, 1.0 / sfreq)
     amp = np.zeros_like(freqs)
     pos = freqs >= f_min
@@ -25,14 +46,54 @@ def colored_noise(n: int, n_times: int, exponent: float, rng: np.random.Generato
 
 def burst_envelope(n: int, n_times: int, sfreq: float, rng: np.random.Generator,
                    mean_dur: float = 0.6) -> np.ndarray:
-    """Smooth random on/off envelope in [0, 1] with bursts of ~``mean_dur`` s. Returns (n, n_times)."""
+    """Smooth random on/off envelope in [0, 1] with bursts of about ``mean_dur`` seconds.
+
+    Parameters
+    ----------
+    n : int
+        Envelopes.
+    n_times : int
+        Samples each.
+    sfreq : float
+        Sampling rate, Hz.
+    rng : numpy.random.Generator
+        Random source.
+    mean_dur : float
+        Typical burst duration, s.
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        Envelopes.
+    """
     base = colored_noise(n, n_times, 4.0, rng, sfreq, f_min=1.0 / (2 * mean_dur))
     return 1.0 / (1.0 + np.exp(-3.0 * (base + rng.uniform(-0.5, 1.0, size=(n, 1)))))
 
 
 def oscillation(n: int, n_times: int, sfreq: float, f0: np.ndarray | float, bw: float,
                 rng: np.random.Generator) -> np.ndarray:
-    """Narrow-band oscillation around ``f0`` Hz (±``bw``/2) with random phase. Returns unit-std (n, n_times)."""
+    """Narrow-band oscillation around ``f0`` Hz (±``bw``/2) with random phase, unit std.
+
+    Parameters
+    ----------
+    n : int
+        Signals.
+    n_times : int
+        Samples each.
+    sfreq : float
+        Sampling rate, Hz.
+    f0 : float or ndarray, shape (n,)
+        Centre frequency, Hz.
+    bw : float
+        Bandwidth, Hz.
+    rng : numpy.random.Generator
+        Random source.
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        Oscillations.
+    """
     freqs = np.fft.rfftfreq(n_times, 1.0 / sfreq)
     f0 = np.broadcast_to(np.asarray(f0, dtype=float), (n,))[:, None]
     gain = np.exp(-0.5 * ((freqs[None, :] - f0) / (bw / 2.0)) ** 2)
@@ -43,7 +104,26 @@ def oscillation(n: int, n_times: int, sfreq: float, f0: np.ndarray | float, bw: 
 
 def simulate_clean_eeg(n: int, n_times: int = 512, sfreq: float = 256.0, seed: int = 0,
                        subject_params: dict | None = None) -> np.ndarray:
-    """Simulate ``n`` clean EEG windows of one subject. Returns (n, n_times) float32 in µV."""
+    """Simulate ``n`` clean EEG windows of one subject (1/f background with alpha, theta and beta bursts).
+
+    Parameters
+    ----------
+    n : int
+        Windows.
+    n_times : int
+        Samples each.
+    sfreq : float
+        Sampling rate, Hz.
+    seed : int
+        Random seed.
+    subject_params : dict or None
+        From :func:`draw_subject_params` (drawn from ``seed`` when None).
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        float32 windows, µV.
+    """
     rng = np.random.default_rng(seed)
     p = subject_params or draw_subject_params(rng)
     background = colored_noise(n, n_times, p["exponent"], rng, sfreq)
@@ -55,7 +135,18 @@ def simulate_clean_eeg(n: int, n_times: int = 512, sfreq: float = 256.0, seed: i
 
 
 def draw_subject_params(rng: np.random.Generator) -> dict:
-    """Per-subject spectral parameters within adult resting-EEG ranges."""
+    """Per-subject spectral parameters within adult resting-EEG ranges.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random source.
+
+    Returns
+    -------
+    dict
+        Amplitudes, exponent and peak frequencies for :func:`simulate_clean_eeg`.
+    """
     return {
         "exponent": rng.uniform(1.2, 2.0),
         "alpha_f": rng.uniform(8.5, 11.5),
@@ -70,7 +161,26 @@ def draw_subject_params(rng: np.random.Generator) -> dict:
 
 def simulated_clean_windowset(n_subjects: int = 12, windows_per_subject: int = 80, n_times: int = 512,
                               sfreq: float = 256.0, seed: int = 0) -> WindowSet:
-    """Clean EEG of ``n_subjects`` simulated subjects (groups ``sim:S00``…)."""
+    """Clean EEG of simulated subjects (groups ``sim:S00``, ``sim:S01``, ...).
+
+    Parameters
+    ----------
+    n_subjects : int
+        Subjects (each a split group).
+    windows_per_subject : int
+        Windows each.
+    n_times : int
+        Samples per window.
+    sfreq : float
+        Sampling rate, Hz.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    WindowSet
+        The windows.
+    """
     rng = np.random.default_rng(seed)
     xs, groups = [], []
     for s in range(n_subjects):

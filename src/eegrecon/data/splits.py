@@ -14,6 +14,20 @@ def assign_groups(groups: np.ndarray, fractions: tuple[float, float, float], see
 
     Groups are shuffled with ``seed`` then taken largest first, each to the split furthest below its target;
     with ≥ 3 groups every split receives at least one.
+
+    Parameters
+    ----------
+    groups : ndarray of str
+        Group of each window.
+    fractions : (float, float, float)
+        Train, validation and test shares.
+    seed : int
+        Shuffle seed.
+
+    Returns
+    -------
+    dict of str to str
+        Group → split.
     """
     names, counts = np.unique(groups, return_counts=True)
     rng = np.random.default_rng(seed)
@@ -38,11 +52,27 @@ def assign_groups(groups: np.ndarray, fractions: tuple[float, float, float], see
 
 def split_windowset(ws: WindowSet, fractions: tuple[float, float, float], seed: int
                     ) -> tuple[dict[str, WindowSet], dict]:
-    """Split one source's windows. Returns ({split: WindowSet}, manifest entry).
+    """Split one source's windows.
 
     With ≥ 3 groups the split is by group. With fewer (one long recording, e.g. NSTDB ``ma``), each group is
     cut into contiguous time blocks in the split proportions, with one window dropped at each block edge so
     overlapping windows never straddle two splits; the manifest says ``"mode": "time-blocks"``.
+
+    Parameters
+    ----------
+    ws : WindowSet
+        The source's windows, in recording order.
+    fractions : (float, float, float)
+        Train, validation and test shares.
+    seed : int
+        Split seed.
+
+    Returns
+    -------
+    parts : dict of str to WindowSet
+        Split → windows.
+    manifest : dict
+        How the split was made and which groups went where.
     """
     groups = np.unique(ws.groups)
     if len(groups) >= 3:
@@ -71,7 +101,13 @@ def split_windowset(ws: WindowSet, fractions: tuple[float, float, float], seed: 
 
 
 def check_disjoint(parts: dict[str, WindowSet]) -> None:
-    """Raise if a group id appears in more than one split."""
+    """Raise if a group id appears in more than one split.
+
+    Parameters
+    ----------
+    parts : dict of str to WindowSet
+        Split → windows.
+    """
     seen: dict[str, str] = {}
     for split, ws in parts.items():
         for g in np.unique(ws.groups):

@@ -18,9 +18,23 @@ EEGDENOISENET_GROUP_SIZE = 50  # no subject ids are published; consecutive epoch
 
 
 def read_eegdenoisenet(folder: Path, family: str) -> list[Segment]:
-    """Epochs of one EEGdenoiseNet array as segments. EEG and EOG are 256 Hz (512 samples); EMG is taken
-    at 512 Hz when its epochs hold 1024 samples (the paper's version) and at 256 Hz otherwise.
-    Groups are blocks of consecutive epochs, the closest to recordings the arrays allow.
+    """Epochs of one EEGdenoiseNet array as segments.
+
+    EEG and EOG are 256 Hz (512 samples); EMG is taken at 512 Hz when its epochs hold 1024 samples (the
+    paper's version) and at 256 Hz otherwise. Groups are blocks of consecutive epochs, the closest to
+    recordings the arrays allow.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder holding ``EEG_all_epochs.npy`` and the artifact arrays.
+    family : {"clean", "eog", "emg"}
+        Which array.
+
+    Returns
+    -------
+    list of Segment
+        One segment per epoch.
     """
     path = Path(folder) / EEGDENOISENET_FILES[family]
     if not path.is_file():
@@ -37,7 +51,18 @@ def read_eegdenoisenet(folder: Path, family: str) -> list[Segment]:
 
 
 def eegdenoisenet_sources(folder: Path) -> list[Source]:
-    """Sources for the EEGdenoiseNet arrays present in ``folder`` (already filtered: no extra filtering)."""
+    """Sources for the EEGdenoiseNet arrays present in ``folder`` (already filtered: no extra filtering).
+
+    Parameters
+    ----------
+    folder : Path
+        Where the arrays are.
+
+    Returns
+    -------
+    list of Source
+        One per array found.
+    """
     out = []
     for family, fname in EEGDENOISENET_FILES.items():
         if (Path(folder) / fname).is_file():
@@ -53,7 +78,19 @@ def read_recording(path: Path, min_std_uv: float = 0.1) -> list[Segment]:
     """EEG channels of any file ``mne.io.read_raw`` reads, as clean-EEG segments in µV (one group per file).
 
     Channels listed as bad in the file are skipped; NaN/Inf, flat channels and data that look like µV stored
-    as volts raise :class:`DataError` naming the file and channel.
+    as volts raise :class:`~eegrecon.errors.DataError` naming the file and channel.
+
+    Parameters
+    ----------
+    path : Path
+        The recording.
+    min_std_uv : float
+        Channels with a smaller std (µV) are treated as flat.
+
+    Returns
+    -------
+    list of Segment
+        One segment per EEG channel.
     """
     path = Path(path)
     raw = read_raw(path)
@@ -69,7 +106,18 @@ def read_recording(path: Path, min_std_uv: float = 0.1) -> list[Segment]:
 
 
 def recordings_source(paths: list[Path]) -> Source:
-    """One clean-EEG source for the user's files, each file its own group (licence unknown: never shipped)."""
+    """One clean-EEG source for the user's files, each file its own group (licence unknown: never shipped).
+
+    Parameters
+    ----------
+    paths : list of Path
+        The recordings.
+
+    Returns
+    -------
+    Source
+        The source.
+    """
     paths = [Path(p).resolve() for p in paths]
     return Source("user_files", "clean", str(paths[0].parent), "user-supplied (unknown)", False, "",
                   lambda root: [seg for p in paths for seg in read_recording(p)],

@@ -14,7 +14,19 @@ from eegrecon.data.windowset import WindowSet
 
 
 class WindowConfig(BaseModel):
-    """Rate, window length and overlap shared by every source."""
+    """Rate, window length and overlap shared by every source.
+
+    Parameters
+    ----------
+    sfreq : float
+        Target sampling rate, Hz.
+    window_s : float
+        Window length, s.
+    clean_overlap : float
+        Overlap of clean EEG windows, in [0, 1).
+    artifact_overlap : float
+        Overlap of artifact windows, in [0, 1).
+    """
 
     sfreq: float = Field(256.0, description="target sampling rate, Hz")
     window_s: float = Field(2.0, description="window length, s")
@@ -23,11 +35,23 @@ class WindowConfig(BaseModel):
 
     @property
     def n_times(self) -> int:
+        """Samples per window."""
         return int(round(self.sfreq * self.window_s))
 
 
 def finite_runs(data: np.ndarray) -> list[np.ndarray]:
-    """Split a 1-D array at non-finite samples into its finite stretches."""
+    """Split a 1-D array at non-finite samples into its finite stretches.
+
+    Parameters
+    ----------
+    data : ndarray, shape (n,)
+        The signal.
+
+    Returns
+    -------
+    list of ndarray
+        The finite stretches, in order.
+    """
     finite = np.isfinite(data)
     if finite.all():
         return [data]
@@ -36,7 +60,22 @@ def finite_runs(data: np.ndarray) -> list[np.ndarray]:
 
 
 def segments_to_windows(segments: list[Segment], source: Source, cfg: WindowConfig) -> WindowSet:
-    """Preprocess each finite stretch of each segment with the source's filters and cut it into windows."""
+    """Preprocess each finite stretch of each segment with the source's filters and cut it into windows.
+
+    Parameters
+    ----------
+    segments : list of Segment
+        The source's segments.
+    source : Source
+        Filters, amplitude limit and name.
+    cfg : WindowConfig
+        Rate, window and overlap.
+
+    Returns
+    -------
+    WindowSet
+        The windows.
+    """
     overlap = cfg.clean_overlap if source.family == "clean" else cfg.artifact_overlap
     xs, groups = [], []
     for seg in segments:
@@ -53,7 +92,22 @@ def segments_to_windows(segments: list[Segment], source: Source, cfg: WindowConf
 
 
 def load_source_windows(source: Source, data_dir: Path, cfg: WindowConfig) -> tuple[WindowSet, bool]:
-    """Windows of one real source, from the cache when the files and settings are unchanged."""
+    """Windows of one real source, from the cache when the files and settings are unchanged.
+
+    Parameters
+    ----------
+    source : Source
+        The source.
+    data_dir : Path
+        The data directory.
+    cfg : WindowConfig
+        Rate, window and overlap.
+
+    Returns
+    -------
+    (WindowSet, bool)
+        The windows and whether they came from the cache.
+    """
     settings = {"source": source.name, "window": cfg.model_dump(), "filters": source.filters.model_dump(),
                 "max_abs_uv": source.max_abs_uv}
     key = cache_key(source.files(data_dir), settings)

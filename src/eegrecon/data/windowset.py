@@ -11,12 +11,17 @@ import numpy as np
 class WindowSet:
     """Windows of one kind of signal.
 
-    Attributes:
-        x: (n, n_times) float32, microvolts (artifacts may be in arbitrary units: only their shape matters,
-            they are rescaled to a target SNR when mixed).
-        sfreq: sampling rate in Hz.
-        groups: (n,) str, the subject or recording each window comes from (split unit).
-        sources: (n,) str, the source name each window comes from (licence bookkeeping).
+    Parameters
+    ----------
+    x : ndarray, shape (n, n_times)
+        float32, microvolts (artifacts may be in arbitrary units: only their shape matters, they are rescaled
+        to a target SNR when mixed).
+    sfreq : float
+        Sampling rate, Hz.
+    groups : ndarray of str, shape (n,)
+        The subject or recording each window comes from (the split unit).
+    sources : ndarray of str, shape (n,)
+        The source each window comes from (licence bookkeeping).
     """
 
     x: np.ndarray
@@ -38,14 +43,39 @@ class WindowSet:
 
     @property
     def n_times(self) -> int:
+        """Samples per window."""
         return self.x.shape[1]
 
     def subset(self, mask_or_index: np.ndarray) -> WindowSet:
+        """The windows selected by a mask or an index.
+
+        Parameters
+        ----------
+        mask_or_index : ndarray of bool or int
+            Selection.
+
+        Returns
+        -------
+        WindowSet
+            The selected windows.
+        """
         return WindowSet(self.x[mask_or_index], self.sfreq, self.groups[mask_or_index],
                          self.sources[mask_or_index])
 
     @staticmethod
     def concat(sets: list[WindowSet]) -> WindowSet:
+        """Concatenate non-empty window sets of one rate.
+
+        Parameters
+        ----------
+        sets : list of WindowSet
+            The sets, in order.
+
+        Returns
+        -------
+        WindowSet
+            One set.
+        """
         sets = [s for s in sets if len(s)]
         if not sets:
             raise ValueError("nothing to concatenate")
@@ -56,5 +86,12 @@ class WindowSet:
                          np.concatenate([s.groups for s in sets]), np.concatenate([s.sources for s in sets]))
 
     def counts_by_source(self) -> dict[str, int]:
+        """Windows per source name.
+
+        Returns
+        -------
+        dict of str to int
+            Source → count.
+        """
         names, counts = np.unique(self.sources, return_counts=True)
         return dict(zip(names.tolist(), counts.tolist()))

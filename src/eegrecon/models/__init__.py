@@ -1,6 +1,32 @@
-"""Denoising networks: one file per architecture, a registry by name."""
+"""Denoising networks: one file per architecture, a registry by name, pretrained bundles.
 
-from eegrecon.models.base import DenoisingModel, n_parameters
-from eegrecon.models.registry import FLAGSHIP, MODELS, PEERS, build_model
+Names are resolved on first use (PEP 562), so ``eegrecon.models.pretrained`` can be read without importing
+torch; ``from eegrecon.models import build_model`` imports the registry and torch.
+"""
 
-__all__ = ["FLAGSHIP", "MODELS", "PEERS", "DenoisingModel", "build_model", "n_parameters"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "DenoisingModel": "eegrecon.models.base",
+    "n_parameters": "eegrecon.models.base",
+    "FLAGSHIP": "eegrecon.models.registry",
+    "MODELS": "eegrecon.models.registry",
+    "PEERS": "eegrecon.models.registry",
+    "build_model": "eegrecon.models.registry",
+    "NeuralMethod": "eegrecon.models.neural",
+    "DEFAULT_MODEL": "eegrecon.models.pretrained",
+    "PRETRAINED": "eegrecon.models.pretrained",
+    "Bundle": "eegrecon.models.pretrained",
+    "load_method": "eegrecon.models.pretrained",
+    "load_pretrained": "eegrecon.models.pretrained",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'eegrecon.models' has no attribute {name!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
 class _ResBlock(nn.Module):
@@ -22,9 +22,17 @@ class _ResBlock(nn.Module):
         return x + self.body(x)
 
 
+@fill_doc
 class ComplexCNN(DenoisingModel):
-    """conv(32, k5)+BN+ReLU; branches k = 3, 5, 7 of two residual blocks each; concatenate (96 channels);
-    1×1 conv to 32; flatten; Linear 32·T → T (about 8.4 M parameters at T = 512)."""
+    """Complex CNN of EEGdenoiseNet: conv(32, k5)+BN+ReLU; branches k = 3, 5, 7 of two residual blocks each;
+    concatenate (96 channels); 1×1 conv to 32; flatten; Linear 32·T → T (about 8.4 M parameters at T = 512).
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    channels : int
+        Filters of the stem and of each branch.
+    """
 
     fixed_length = True
     description = "EEGdenoiseNet Complex CNN: 3 residual branches (k3/k5/k7), dense output (fixed length)"

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
+@fill_doc
 class FCNN(DenoisingModel):
-    """Fully connected network: 3 × (Linear T→T, ReLU, Dropout 0.3), then Linear T→T."""
+    """Fully connected network: 3 × (Linear T→T, ReLU, Dropout), then Linear T→T.
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    dropout : float
+        Dropout probability after each hidden layer.
+    """
 
     fixed_length = True
     description = "EEGdenoiseNet FCNN: 3 dense layers of T units + dense output (fixed length)"

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
+@fill_doc
 class NovelCNN(DenoisingModel):
     """7 blocks of two conv(k3)+ReLU with filters doubling 32→2048, max-pool by 2 after each of the first six,
-    flatten, Linear → T. ``width`` scales the filter counts (1.0 = the published model)."""
+    flatten, Linear → T.
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    width : float
+        Scales the filter counts (1.0 = the published model).
+    """
 
     fixed_length = True
     description = "Novel CNN (ICASSP 2021): 7 conv blocks 32→2048 filters with pooling, dense output"

@@ -11,6 +11,7 @@ from eegrecon.models.rnn import LSTMNet
 from eegrecon.models.simple_cnn import SimpleCNN
 from eegrecon.models.transformer import EEGTransformer
 from eegrecon.models.unet import UNet1D
+from eegrecon.options import check_option
 
 MODELS: dict[str, type[DenoisingModel]] = {
     "fcnn": FCNN,
@@ -23,11 +24,30 @@ MODELS: dict[str, type[DenoisingModel]] = {
     "eegrecon_net": EEGReconNet,
 }
 PEERS = ("fcnn", "simple_cnn", "complex_cnn", "rnn", "novel_cnn")
+#: the architecture eegrecon develops (the shipped default bundle is an instance of it)
 FLAGSHIP = "eegrecon_net"
 
 
 def build_model(name: str, n_chans: int = 1, n_times: int = 512, sfreq: float = 256.0, **kwargs) -> DenoisingModel:
-    """Instantiate the registered model ``name``."""
-    if name not in MODELS:
-        raise KeyError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
+    """Instantiate the registered architecture ``name``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`MODELS`.
+    n_chans : int
+        Channels per input (braindecode vocabulary; the networks treat each channel alone).
+    n_times : int
+        Window length, samples.
+    sfreq : float
+        Sampling rate, Hz.
+    **kwargs
+        The architecture's own keyword arguments (see its class).
+
+    Returns
+    -------
+    DenoisingModel
+        An untrained network.
+    """
+    check_option("model", name, MODELS, lookup=True)
     return MODELS[name](n_chans=n_chans, n_times=n_times, sfreq=sfreq, **kwargs)

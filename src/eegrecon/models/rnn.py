@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
+@fill_doc
 class LSTMNet(DenoisingModel):
-    """LSTM with one unit returning the whole sequence, flatten (T), 2 × (Linear T→T, ReLU, Dropout 0.3),
-    Linear T→T."""
+    """LSTM returning the whole sequence, flatten (T), 2 × (Linear T→T, ReLU, Dropout), Linear T→T.
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    hidden : int
+        LSTM units (1 in the published model).
+    dropout : float
+        Dropout probability after each hidden dense layer.
+    """
 
     fixed_length = True
     description = "EEGdenoiseNet RNN: 1-unit LSTM over the sequence + 3 dense layers (fixed length)"

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
+@fill_doc
 class SimpleCNN(DenoisingModel):
-    """4 × (Conv1d 64 filters, kernel 3, BatchNorm, ReLU), flatten, Linear 64·T → T."""
+    """4 × (Conv1d, kernel 3, BatchNorm, ReLU), flatten, Linear filters·T → T.
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    filters : int
+        Filters of every conv layer (64 in the published model).
+    """
 
     fixed_length = True
     description = "EEGdenoiseNet Simple CNN: 4 conv(64,k3)+BN+ReLU, flatten, dense output (fixed length)"

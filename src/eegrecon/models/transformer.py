@@ -8,11 +8,26 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
 def sinusoidal_positions(n: int, dim: int, device=None) -> torch.Tensor:
-    """(n, dim) fixed sinusoidal position codes: any number of patches, so any length."""
+    """Fixed sinusoidal position codes: any number of patches, so any length.
+
+    Parameters
+    ----------
+    n : int
+        Positions.
+    dim : int
+        Code size.
+    device : torch.device or None
+        Where to build them.
+
+    Returns
+    -------
+    torch.Tensor, shape (n, dim)
+        The codes.
+    """
     pos = torch.arange(n, device=device, dtype=torch.float32)[:, None]
     freq = torch.exp(torch.arange(0, dim, 2, device=device, dtype=torch.float32) * (-math.log(10000.0) / dim))
     pe = torch.zeros(n, dim, device=device)
@@ -21,11 +36,29 @@ def sinusoidal_positions(n: int, dim: int, device=None) -> torch.Tensor:
     return pe
 
 
+@fill_doc
 class EEGTransformer(DenoisingModel):
     """Non-overlapping patches of ``patch`` samples → linear embedding + sinusoidal positions → ``depth``
     pre-norm transformer encoder layers (global attention between patches = non-local self-similarity;
     the patch embedding and feed-forward = local) → linear projection back to samples. Pads to a whole
-    number of patches, so it runs on any length."""
+    number of patches, so it runs on any length.
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    patch : int
+        Samples per patch (token).
+    dim : int
+        Embedding size.
+    depth : int
+        Encoder layers.
+    heads : int
+        Attention heads.
+    ff : int
+        Feed-forward size.
+    dropout : float
+        Dropout probability.
+    """
 
     description = "EEGDnet-style transformer: attention across 16-sample patches (any length)"
 

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from eegrecon.models.base import DenoisingModel
+from eegrecon.models.base import DenoisingModel, fill_doc
 
 
 def _block(c_in: int, c_out: int, kernel: int) -> nn.Sequential:
@@ -15,9 +15,19 @@ def _block(c_in: int, c_out: int, kernel: int) -> nn.Sequential:
                          nn.Conv1d(c_out, c_out, kernel, padding=pad), nn.BatchNorm1d(c_out), nn.GELU())
 
 
+@fill_doc
 class UNet1D(DenoisingModel):
     """Encoder of ``len(channels)`` conv blocks with max-pooling by 2, mirrored decoder with linear
-    up-sampling and concatenated skips, 1×1 output conv. Pads to a multiple of 2^depth (any length)."""
+    up-sampling and concatenated skips, 1×1 output conv. Pads to a multiple of 2^depth (any length).
+
+    Parameters
+    ----------
+    %(braindecode_params)s
+    channels : tuple of int
+        Channels of each encoder level.
+    kernel : int
+        Convolution kernel, samples.
+    """
 
     description = "1-D U-Net with skip connections (any length)"
 

@@ -21,9 +21,33 @@ class Noise(ABC):
 
     @abstractmethod
     def generate(self, n: int, n_times: int, sfreq: float, rng: np.random.Generator) -> np.ndarray:
-        """Draw ``n`` artifact windows of ``n_times`` samples at ``sfreq`` Hz."""
+        """Draw artifact windows.
+
+        Parameters
+        ----------
+        n : int
+            Windows.
+        n_times : int
+            Samples each.
+        sfreq : float
+            Sampling rate, Hz.
+        rng : numpy.random.Generator
+            Random source (every draw comes from it, so a seed fixes the result).
+
+        Returns
+        -------
+        ndarray, shape (n, n_times)
+            float64 artifact, µV (real sources: their own scale; only the shape matters once mixed at an SNR).
+        """
 
     def describe(self) -> str:
+        """One line saying what the contamination is (the first line of its class docstring).
+
+        Returns
+        -------
+        str
+            The description.
+        """
         doc = (type(self).__doc__ or "").strip().splitlines()
         return doc[0] if doc else self.name
 
@@ -38,12 +62,46 @@ class Distortion(ABC):
 
     @abstractmethod
     def apply(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Distort windows ``x`` (n, n_times) and return a new array."""
+        """Distort windows.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n, n_times)
+            Clean windows.
+        rng : numpy.random.Generator
+            Random source.
+
+        Returns
+        -------
+        ndarray, shape (n, n_times)
+            A new, distorted array.
+        """
 
     def describe(self) -> str:
+        """One line saying what the distortion is (the first line of its class docstring).
+
+        Returns
+        -------
+        str
+            The description.
+        """
         doc = (type(self).__doc__ or "").strip().splitlines()
         return doc[0] if doc else self.name
 
 
 def time_axis(n_times: int, sfreq: float) -> np.ndarray:
+    """Sample times of a window.
+
+    Parameters
+    ----------
+    n_times : int
+        Samples.
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    ndarray, shape (n_times,)
+        Seconds from the window's start.
+    """
     return np.arange(n_times) / sfreq

@@ -14,6 +14,13 @@ class SimulatedECG(Noise):
     """Simulated cardiac artifact: the heart's field reaches the scalp (mostly near the ears and neck,
     worse with linked-mastoid references) as a train of QRS complexes at 50–100 bpm with heart-rate
     variability; sharp 10–40 Hz QRS plus slower P/T waves; 5–20 µV on the scalp.
+
+    Parameters
+    ----------
+    amplitude_uv : float
+        Peak QRS amplitude, µV.
+    bpm : (float, float)
+        Range of heart rates drawn per window, beats per minute.
     """
 
     name, family = "ecg_sim", "ecg"

@@ -9,6 +9,17 @@ from eegrecon.noise.base import Noise
 class ColoredNoise(Noise):
     """Coloured noise with power ∝ 1/f^β: pink (β=1, electrode/skin interface, flicker) or brown
     (β=2, random-walk drift). Spectrum from ``f_min`` Hz up; amplitude ``std_uv`` µV RMS.
+
+    Parameters
+    ----------
+    exponent : float
+        β.
+    std_uv : float
+        RMS amplitude, µV.
+    f_min : float
+        Below this frequency the spectrum is flat, Hz.
+    name : str
+        Registry name (``"pink"``, ``"brown"``).
     """
 
     family = "colored"

@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from eegrecon.noise.base import Distortion
+from eegrecon.options import check_option
 
 
 class Clipping(Distortion):
     """Amplifier saturation: samples beyond ± ``level`` × the window's max |x| are clipped to that bound
     (an ADC at full scale, a DC offset pushing the input out of range). Adds harmonics at sharp corners.
+
+    Parameters
+    ----------
+    level : float
+        Clipping bound as a fraction of each window's max |x|, in (0, 1].
     """
 
     name = "clipping"
@@ -27,6 +33,13 @@ class Clipping(Distortion):
 class Dropout(Distortion):
     """Signal dropout: a lost connection or wireless packet loss holds the signal at zero (``mode="zero"``)
     or at the last value (``mode="hold"``) for a stretch of ``fraction`` of the window.
+
+    Parameters
+    ----------
+    fraction : float
+        Share of each window that is lost, in (0, 1).
+    mode : {"zero", "hold"}
+        What the signal does while lost.
     """
 
     name = "dropout"
@@ -34,8 +47,7 @@ class Dropout(Distortion):
     def __init__(self, fraction: float = 0.2, mode: str = "zero"):
         if not 0 < fraction < 1:
             raise ValueError("dropout fraction must be in (0, 1)")
-        if mode not in ("zero", "hold"):
-            raise ValueError("dropout mode must be 'zero' or 'hold'")
+        check_option("dropout mode", mode, ("zero", "hold"))
         self.fraction, self.mode = fraction, mode
 
     def apply(self, x, rng):

@@ -12,6 +12,11 @@ class BaselineDrift(Noise):
     """Baseline wander: sweat and electrode-gel changes, respiration (0.1–0.5 Hz) and slow electrode
     polarisation; power below ~1 Hz, tens to hundreds of µV. A respiration sinusoid plus a brown-noise
     random walk plus a linear trend.
+
+    Parameters
+    ----------
+    amplitude_uv : float
+        Typical amplitude, µV.
     """
 
     name, family = "drift", "baseline_wander"

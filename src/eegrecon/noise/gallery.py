@@ -7,24 +7,54 @@ from pathlib import Path
 import numpy as np
 
 from eegrecon.data.corpus import Corpus
-from eegrecon.data.sampling import contaminate
 from eegrecon.data.sources import SOURCES
 from eegrecon.metrics import psd
 from eegrecon.noise.registry import REAL_FAMILIES, get_noise, noise_names
+from eegrecon.noise.sampling import contaminate
 
 COMPARED_FAMILIES = ("eog", "emg", "motion")
 
 
 def family_band(family: str) -> tuple[float, float]:
-    """The pass band the real sources of ``family`` are filtered to: spectra are compared only there,
-    since outside it the real data holds only the preprocessing filter's stop band."""
+    """The pass band the real sources of a family are filtered to: spectra are compared only there, since
+    outside it the real data holds only the preprocessing filter's stop band.
+
+    Parameters
+    ----------
+    family : str
+        Artifact family.
+
+    Returns
+    -------
+    (float, float)
+        Low and high edges, Hz (within 0.5–100 Hz).
+    """
     spec = next(s.filters for s in SOURCES.values() if s.family == family)
     return (max(0.5, spec.l_freq or 0.0), min(100.0, spec.h_freq or 100.0))
 
 
 def gallery(corpus: Corpus, out: Path, names: list[str] | None = None, snr: float = 0.0,
             seed: int = 0) -> list[Path]:
-    """One PNG per contamination: clean window, artifact, mixture (µV) and their power spectra."""
+    """One PNG per contamination: clean window, artifact, mixture (µV) and their power spectra.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Clean test windows and real artifact pools.
+    out : Path
+        Folder for the PNGs.
+    names : list of str or None
+        Contaminations to draw (default: all registered).
+    snr : float
+        SNR of the mixtures, dB.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    list of Path
+        The figures.
+    """
     from eegrecon.plots import plot_examples
 
     out = Path(out)
@@ -43,7 +73,24 @@ def gallery(corpus: Corpus, out: Path, names: list[str] | None = None, snr: floa
 
 def mean_log_psd(x: np.ndarray, sfreq: float, band: tuple[float, float] = (0.5, 100.0)
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Mean Welch PSD of unit-power windows, normalised to unit total power in ``band``, in dB."""
+    """Mean Welch PSD of unit-power windows, normalised to unit total power in ``band``, in dB.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, n_times)
+        Windows.
+    sfreq : float
+        Sampling rate, Hz.
+    band : (float, float)
+        Frequencies kept, Hz.
+
+    Returns
+    -------
+    freqs : ndarray
+        Frequencies in the band, Hz.
+    power_db : ndarray
+        Normalised mean spectrum, dB.
+    """
     x = np.asarray(x, dtype=np.float64)
     x = x / (x.std(axis=1, keepdims=True) + 1e-12)
     f, p = psd(x, sfreq)
@@ -54,7 +101,22 @@ def mean_log_psd(x: np.ndarray, sfreq: float, band: tuple[float, float] = (0.5, 
 
 def log_spectral_distance(a: np.ndarray, b: np.ndarray, sfreq: float,
                           band: tuple[float, float] = (0.5, 100.0)) -> float:
-    """RMS over frequency (within ``band``) of the dB difference between the two sets' mean normalised spectra."""
+    """RMS over frequency (within ``band``) of the dB difference between two sets' mean normalised spectra.
+
+    Parameters
+    ----------
+    a, b : ndarray, shape (n, n_times)
+        The two sets of windows.
+    sfreq : float
+        Sampling rate, Hz.
+    band : (float, float)
+        Frequencies compared, Hz.
+
+    Returns
+    -------
+    float
+        Distance, dB.
+    """
     _, la = mean_log_psd(a, sfreq, band)
     _, lb = mean_log_psd(b, sfreq, band)
     return float(np.sqrt(np.mean((la - lb) ** 2)))
@@ -64,7 +126,22 @@ def compare_real_simulated(corpus: Corpus, out: Path | None = None, n: int = 200
     """Log-spectral distance (dB) of simulated vs real artifacts for EOG, EMG and motion, within each family's
     pass band (:func:`family_band`), with two references: real vs real (two disjoint halves of the recordings,
     by group: the floor) and real vs another real family.
-    Writes a figure to ``out`` when given. Returns {family: {...distances...}}.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Real artifact windows.
+    out : Path or None
+        Folder for the comparison figure (none written when None).
+    n : int
+        Windows drawn per set.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    dict
+        Family → distances.
     """
     rng = np.random.default_rng(seed)
     sfreq = corpus.sfreq

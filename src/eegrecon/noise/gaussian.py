@@ -8,7 +8,10 @@ from eegrecon.noise.base import Noise
 class WhiteGaussian(Noise):
     """White Gaussian noise: amplifier/thermal noise, flat spectrum 0–Nyquist, typically 1–5 µV RMS.
 
-    Parameters: ``std_uv`` (µV).
+    Parameters
+    ----------
+    std_uv : float
+        RMS amplitude, µV.
     """
 
     name, family = "white", "gaussian"

@@ -12,6 +12,17 @@ class LineNoise(Noise):
     inductively coupled from power cables; narrow lines, typically 1–50 µV. The amplitude and phase drift
     slowly (``drift`` = relative amplitude modulation depth; phase wanders by up to ±0.5 rad per window).
     Harmonic k has amplitude ``harmonic_decay``^(k-1) of the fundamental.
+
+    Parameters
+    ----------
+    mains : float
+        Fundamental, Hz.
+    amplitude_uv : float
+        Amplitude of the fundamental, µV.
+    harmonic_decay : float
+        Amplitude ratio between consecutive harmonics.
+    drift : float
+        Relative depth of the slow amplitude modulation.
     """
 
     name, family = "line", "line"
@@ -34,7 +45,13 @@ class LineNoise(Noise):
 
 
 class LineNoise60(LineNoise):
-    """Mains interference at 60 Hz (the Americas, parts of Asia) and harmonics; see :class:`LineNoise`."""
+    """Mains interference at 60 Hz (the Americas, parts of Asia) and harmonics; see :class:`LineNoise`.
+
+    Parameters
+    ----------
+    **kwargs
+        Any :class:`LineNoise` argument but ``mains``.
+    """
 
     name = "line60"
 

@@ -11,6 +11,13 @@ from eegrecon.noise.base import Noise
 class Mixture(Noise):
     """Weighted sum of several contaminations, each first scaled to unit RMS per window, so a weight is
     the component's share of the mixture's amplitude before the whole is scaled to the target SNR.
+
+    Parameters
+    ----------
+    components : list of (Noise, float)
+        Contaminations and their weights.
+    name : str
+        Registry name.
     """
 
     family = "mixture"
@@ -23,7 +30,24 @@ class Mixture(Noise):
         self.origin = "+".join(sorted(origins, reverse=True))
 
     def generate_parts(self, n: int, n_times: int, sfreq: float, rng: np.random.Generator) -> list[np.ndarray]:
-        """Each weighted, unit-RMS component (n, n_times); their sum is :meth:`generate`."""
+        """Each weighted, unit-RMS component; their sum is :meth:`generate`.
+
+        Parameters
+        ----------
+        n : int
+            Windows.
+        n_times : int
+            Samples each.
+        sfreq : float
+            Sampling rate, Hz.
+        rng : numpy.random.Generator
+            Random source.
+
+        Returns
+        -------
+        list of ndarray, shape (n, n_times)
+            One array per component, in order.
+        """
         parts = []
         for noise, weight in self.components:
             x = noise.generate(n, n_times, sfreq, rng)
@@ -34,4 +58,11 @@ class Mixture(Noise):
         return np.sum(self.generate_parts(n, n_times, sfreq, rng), axis=0)
 
     def describe(self) -> str:
+        """The components and their weights, in one line.
+
+        Returns
+        -------
+        str
+            The description.
+        """
         return "mixture of " + ", ".join(f"{c.name}×{w:g}" for c, w in self.components)

@@ -12,6 +12,11 @@ class SimulatedMotion(Noise):
     """Simulated motion artifact: head or cable movement shifts the electrode–skin half-cell potential and
     moves leads in the field, giving large slow swings (0.5–5 Hz, often a damped oscillation from head
     nodding or walking) with occasional sharp transients; 50–500 µV, most power below ~10 Hz.
+
+    Parameters
+    ----------
+    amplitude_uv : float
+        Typical amplitude, µV.
     """
 
     name, family = "motion_sim", "motion"

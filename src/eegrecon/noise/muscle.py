@@ -15,6 +15,15 @@ class SimulatedEMG(Noise):
     broadband ~20–200 Hz with a peak near 50–80 Hz, in bursts of contraction (jaw clench, frown);
     10–100 µV. Generated at ``gen_rate`` Hz (≥ 2×200 Hz) and resampled with an anti-aliasing filter to the
     target rate, so a 256 Hz output keeps the 20–128 Hz part, as a real amplifier would.
+
+    Parameters
+    ----------
+    amplitude_uv : float
+        Typical RMS amplitude during a burst, µV.
+    band : (float, float)
+        Pass band of the motor-unit activity, Hz.
+    gen_rate : float
+        Rate the EMG is generated at before resampling, Hz.
     """
 
     name, family = "emg_sim", "emg"

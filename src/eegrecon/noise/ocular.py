@@ -12,7 +12,18 @@ class SimulatedEOG(Noise):
     """Simulated EOG. The eye is a dipole (cornea positive): a blink moves the lid over the cornea and
     gives a monophasic 200–400 ms bump of 50–200 µV at frontal sites; a saccade rotates the dipole and gives
     a step (held during fixation, decaying with the amplifier's high-pass), largest horizontally. Power
-    mostly below 10 Hz. ``blink_rate`` / ``saccade_rate`` are events per second.
+    mostly below 10 Hz.
+
+    Parameters
+    ----------
+    blink_rate : float
+        Blinks per second.
+    saccade_rate : float
+        Saccades per second.
+    blink_uv : (float, float)
+        Range of blink amplitudes, µV.
+    saccade_uv : (float, float)
+        Range of saccade step amplitudes, µV.
     """
 
     name, family = "eog_sim", "eog"

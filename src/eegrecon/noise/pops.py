@@ -11,6 +11,13 @@ class ElectrodePop(Noise):
     """Electrode pop: a sudden change of electrode–skin impedance (drying gel, a tug on the lead) gives a
     step of 50–500 µV that recovers exponentially (time constant 0.1–1 s); broadband at the edge, mostly
     below 5 Hz. Each window has max(1, Poisson(``rate``)) pops.
+
+    Parameters
+    ----------
+    amplitude_uv : float
+        Typical step amplitude, µV.
+    rate : float
+        Mean pops per window.
     """
 
     name, family = "pop", "electrode_pop"

@@ -11,6 +11,13 @@ from eegrecon.noise.base import Noise
 class RealNoise(Noise):
     """Real artifact windows of one family (e.g. recorded EOG), drawn uniformly with replacement; when
     fewer samples are requested than a window holds, a random crop is taken.
+
+    Parameters
+    ----------
+    family : str
+        Artifact family (also the registry name).
+    windows : WindowSet
+        The recorded windows of one split.
     """
 
     origin = "real"
@@ -32,5 +39,12 @@ class RealNoise(Noise):
         return np.take_along_axis(self.windows.x[rows].astype(np.float64), idx, axis=1)
 
     def describe(self) -> str:
+        """Which real sources the windows come from and how many there are.
+
+        Returns
+        -------
+        str
+            The description.
+        """
         srcs = ", ".join(f"{k} ({v})" for k, v in self.windows.counts_by_source().items())
         return f"real {self.family} windows from {srcs}"

@@ -20,6 +20,7 @@ from eegrecon.noise.muscle import SimulatedEMG
 from eegrecon.noise.ocular import SimulatedEOG
 from eegrecon.noise.pops import ElectrodePop
 from eegrecon.noise.real import RealNoise
+from eegrecon.options import check_option
 
 SIMULATED: dict[str, Callable[[], Noise | Distortion]] = {
     "white": WhiteGaussian,
@@ -48,12 +49,38 @@ MIXTURES: dict[str, list[tuple[str, float]]] = {
 }
 
 
+#: the generalist task: what the flagship and the shipped model train on
+TRAINING_NOISES: tuple[str, ...] = ("eog", "emg", "motion", "mixed")
+#: what ``evaluate`` and the benchmarks report: the training noises and the whole-library mixture
+EVALUATION_NOISES: tuple[str, ...] = (*TRAINING_NOISES, "mixture")
+
+
 def noise_names() -> list[str]:
+    """Every registered contamination: real families, mixtures, then simulated generators.
+
+    Returns
+    -------
+    list of str
+        Names accepted by :func:`get_noise`.
+    """
     return [*REAL_FAMILIES, *MIXTURES, *SIMULATED]
 
 
 def get_noise(name: str, pools: dict[str, WindowSet] | None = None) -> Noise | Distortion:
-    """The contamination called ``name``; real families draw from ``pools[family]`` when present."""
+    """The contamination called ``name``; real families draw from ``pools[family]`` when present.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`noise_names`.
+    pools : dict of str to WindowSet, optional
+        Real artifact windows per family (``Corpus.pools(split)``).
+
+    Returns
+    -------
+    Noise or Distortion
+        The generator; ``origin`` says whether it is real or a simulated stand-in.
+    """
     pools = pools or {}
     if name in REAL_FAMILIES:
         pool = pools.get(name)
@@ -66,4 +93,5 @@ def get_noise(name: str, pools: dict[str, WindowSet] | None = None) -> Noise | D
         return Mixture([(get_noise(part, pools), w) for part, w in MIXTURES[name]], name=name)
     if name in SIMULATED:
         return SIMULATED[name]()
-    raise KeyError(f"unknown noise {name!r}; choose from {', '.join(noise_names())}")
+    check_option("noise", name, noise_names(), lookup=True)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -6,23 +6,82 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from eegrecon.data.corpus import DataConfig
 from eegrecon.errors import EegreconError
+from eegrecon.models.registry import FLAGSHIP, MODELS
+from eegrecon.noise import TRAINING_NOISES, noise_names
+from eegrecon.options import SnrDefinition, check_option
+from eegrecon.training.losses import LOSSES
 
 
 class TrainConfig(BaseModel):
-    """Everything one training run needs (saved, resolved, beside the run)."""
+    """Everything one training run needs (saved, resolved, beside the run). Unknown models, losses, noises and
+    SNR definitions fail when the config is read, before any data is loaded.
 
-    model: str = "eegrecon_net"
+    Parameters
+    ----------
+    model : str
+        Architecture (``eegrecon models list``).
+    model_kwargs : dict
+        The architecture's own keyword arguments.
+    data : DataConfig
+        Data, windows and split.
+    data_dir : str or None
+        Real data folder (None: the default search, else simulated data).
+    noises : list of str
+        Contaminations drawn for training, uniformly per window.
+    snr_range : (float, float)
+        Training SNR range, dB (EEGdenoiseNet: −7..2).
+    snr_definition : {"rms", "power"}
+        SNR definition.
+    snr_curriculum : float
+        Fraction of ``max_steps`` over which the lowest training SNR moves from ``snr_range[1]`` − 2 dB down to
+        ``snr_range[0]`` (0: off).
+    clean_fraction : float
+        Fraction of training windows left (almost) clean (artifact at +60 dB), so the model learns to leave
+        clean EEG alone.
+    loss : str
+        Loss name (see :data:`eegrecon.training.losses.LOSSES`).
+    loss_kwargs : dict
+        The loss's own keyword arguments.
+    batch_size : int
+        Windows per step.
+    max_steps : int
+        Optimisation steps.
+    time_budget_s : float or None
+        Stop after this many seconds of training.
+    lr : float
+        Peak learning rate (AdamW).
+    weight_decay : float
+        AdamW weight decay.
+    warmup_steps : int
+        Linear warm-up steps before the cosine decay.
+    grad_clip : float
+        Gradient-norm clip.
+    val_every : int
+        Steps between validations (and checkpoints).
+    val_windows : int
+        Validation windows per noise and SNR level.
+    val_snrs : list of float
+        Validation SNR levels, dB.
+    patience : int
+        Validations without improvement before early stopping.
+    seed : int
+        Seed of every draw.
+    threads : int or None
+        Torch intra-op threads (None: torch's default).
+    """
+
+    model: str = FLAGSHIP
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     data: DataConfig = Field(default_factory=DataConfig)
     data_dir: str | None = None
-    noises: list[str] = Field(default_factory=lambda: ["eog", "emg", "motion", "mixed"],
+    noises: list[str] = Field(default_factory=lambda: list(TRAINING_NOISES),
                               description="contaminations drawn for training, uniformly per window")
     snr_range: tuple[float, float] = (-7.0, 2.0)
-    snr_definition: str = "rms"
+    snr_definition: SnrDefinition = "rms"
     snr_curriculum: float = Field(0.0, ge=0.0, le=1.0, description="fraction of max_steps over which the lowest "
                                   "training SNR moves from snr_range[1] − 2 dB down to snr_range[0] (0: off)")
     clean_fraction: float = Field(0.0, ge=0.0, lt=1.0, description="fraction of training windows left (almost) "
@@ -43,9 +102,36 @@ class TrainConfig(BaseModel):
     seed: int = 0
     threads: int | None = None
 
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        return check_option("model", value, MODELS)
+
+    @field_validator("loss")
+    @classmethod
+    def _known_loss(cls, value: str) -> str:
+        return check_option("loss", value, LOSSES)
+
+    @field_validator("noises")
+    @classmethod
+    def _known_noises(cls, value: list[str]) -> list[str]:
+        for name in value:
+            check_option("noises", name, noise_names())
+        return value
+
 
 def set_dotted(cfg: dict, key: str, value: Any) -> None:
-    """Set ``a.b.c`` in a nested dict."""
+    """Set ``a.b.c`` in a nested dict (creating the intermediate dicts).
+
+    Parameters
+    ----------
+    cfg : dict
+        The nested settings, changed in place.
+    key : str
+        Dotted path.
+    value : object
+        New value.
+    """
     parts = key.split(".")
     node = cfg
     for p in parts[:-1]:
@@ -54,7 +140,20 @@ def set_dotted(cfg: dict, key: str, value: Any) -> None:
 
 
 def load_config(path: Path | None = None, overrides: list[str] | None = None) -> TrainConfig:
-    """YAML file (optional) + ``key=value`` overrides (values parsed as YAML) → validated config."""
+    """YAML file (optional) + ``key=value`` overrides (values parsed as YAML) → validated config.
+
+    Parameters
+    ----------
+    path : Path or None
+        YAML config file.
+    overrides : list of str or None
+        ``key=value`` items applied on top (dotted keys reach nested settings).
+
+    Returns
+    -------
+    TrainConfig
+        The validated config.
+    """
     raw: dict = {}
     if path is not None:
         path = Path(path)

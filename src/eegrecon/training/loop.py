@@ -20,23 +20,38 @@ import torch.distributed as dist
 import yaml
 from torch.utils.data import DistributedSampler
 
-from eegrecon import __version__
+from eegrecon._version import __version__
 from eegrecon.data.corpus import Corpus, build_corpus
 from eegrecon.data.pairs import PairSet
-from eegrecon.data.sampling import fixed_pairs
-from eegrecon.evaluation import noise_seed
 from eegrecon.metrics import cc as cc_metric
-from eegrecon.models import build_model, n_parameters
+from eegrecon.models.base import n_parameters
+from eegrecon.models.checkpoint import load_weights, save_weights
+from eegrecon.models.neural import predict
+from eegrecon.models.registry import build_model
 from eegrecon.noise import get_noise
+from eegrecon.noise.sampling import fixed_pairs, noise_seed
 from eegrecon.paths import resolve_data_dir
-from eegrecon.training.checkpoint import load_optimizer, load_weights, save_optimizer, save_weights
+from eegrecon.training.checkpoint import load_optimizer, save_optimizer
 from eegrecon.training.config import TrainConfig
 from eegrecon.training.losses import get_loss
 from eegrecon.training.stream import CleanWindows, PairMixer
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
-    """Linear warm-up then cosine decay to 1 % of ``lr`` at ``max_steps``."""
+    """Linear warm-up then cosine decay to 1 % of ``lr`` at ``max_steps``.
+
+    Parameters
+    ----------
+    step : int
+        Global step.
+    cfg : TrainConfig
+        Schedule settings.
+
+    Returns
+    -------
+    float
+        Learning rate.
+    """
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
     frac = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
@@ -44,7 +59,20 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
 
 
 def snr_range_at(step: int, cfg: TrainConfig) -> tuple[float, float]:
-    """Training SNR range at ``step``: the configured one, or the curriculum's easier one early on."""
+    """Training SNR range at ``step``: the configured one, or the curriculum's easier one early on.
+
+    Parameters
+    ----------
+    step : int
+        Global step.
+    cfg : TrainConfig
+        SNR range and curriculum.
+
+    Returns
+    -------
+    (float, float)
+        Low and high SNR, dB.
+    """
     lo, hi = cfg.snr_range
     if cfg.snr_curriculum <= 0:
         return lo, hi
@@ -60,29 +88,57 @@ def _dist_info() -> tuple[int, int]:
 
 
 def validation_pairs(corpus: Corpus, cfg: TrainConfig) -> PairSet:
-    """Fixed validation mixtures (val split, every training noise, ``val_snrs``)."""
+    """Fixed validation mixtures (val split, every training noise, ``val_snrs``).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Data.
+    cfg : TrainConfig
+        Noises, SNRs, counts, seed.
+
+    Returns
+    -------
+    PairSet
+        The pairs.
+    """
     sets = [fixed_pairs(corpus.clean["val"], get_noise(n, corpus.pools("val")), np.asarray(cfg.val_snrs),
                         cfg.val_windows, noise_seed(cfg.seed, n, "val"), n, cfg.snr_definition) for n in cfg.noises]
     return PairSet.concat(sets)
 
 
-@torch.inference_mode()
-def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512) -> np.ndarray:
-    """Run ``model`` on normalised windows (n, T) → (n, T) float64."""
-    model.eval()
-    outs = [model(torch.from_numpy(np.ascontiguousarray(noisy[i:i + batch], dtype=np.float32))[:, None, :])[:, 0]
-            for i in range(0, len(noisy), batch)]
-    return torch.cat(outs).double().numpy() if outs else np.empty_like(noisy, dtype=np.float64)
-
-
 def validate(model: torch.nn.Module, pairs: PairSet) -> dict[str, float]:
+    """Validation MSE and CC of a model.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    pairs : PairSet
+        Validation pairs.
+
+    Returns
+    -------
+    dict of str to float
+        ``val_mse`` and ``val_cc``.
+    """
     den = predict(model, pairs.noisy)
     clean = pairs.clean.astype(np.float64)
     return {"val_mse": float(np.mean((den - clean) ** 2)), "val_cc": float(np.mean(cc_metric(den, clean)))}
 
 
 class Logger:
-    """Rank-0 JSON-lines log plus an optional callback (the CLI's progress bar)."""
+    """Rank-0 JSON-lines log plus an optional callback (the CLI's progress bar).
+
+    Parameters
+    ----------
+    path : Path or None
+        The log file (appended to).
+    callback : callable or None
+        Called with each record.
+    rank : int
+        This process's rank (only rank 0 logs).
+    """
 
     def __init__(self, path: Path | None, callback: Callable[[dict], None] | None, rank: int):
         self.path, self.callback, self.rank = path, callback, rank
@@ -98,6 +154,24 @@ class Logger:
 
 
 def checkpoint_meta(cfg: TrainConfig, corpus: Corpus, model: torch.nn.Module, extra: dict) -> dict:
+    """The JSON config saved beside the weights: what rebuilds the model and where its training data came from.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+        The run's config.
+    corpus : Corpus
+        The data it trained on.
+    model : torch.nn.Module
+        The network.
+    extra : dict
+        Step, validation metrics, ...
+
+    Returns
+    -------
+    dict
+        The config.
+    """
     return {"model": cfg.model, "model_kwargs": cfg.model_kwargs, "n_parameters": n_parameters(model),
             "sfreq": corpus.sfreq, "n_times": corpus.clean["train"].n_times,
             "window_s": cfg.data.window.window_s,
@@ -111,8 +185,25 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
           on_log: Callable[[dict], None] | None = None, stop_after: int | None = None) -> dict:
     """Train ``cfg.model``; write checkpoints/{last,best}.{safetensors,json} and log.jsonl under ``out``.
 
-    ``stop_after``: end the process's work after this global step (used to simulate a kill in tests).
-    Returns a summary dict (steps, best validation metrics, seconds, paths).
+    Parameters
+    ----------
+    cfg : TrainConfig
+        The run's config.
+    out : Path
+        Run directory.
+    corpus : Corpus or None
+        Data already built (built from ``cfg`` when None).
+    resume : bool
+        Continue from ``out/checkpoints/last``.
+    on_log : callable or None
+        Called with each log record.
+    stop_after : int or None
+        End the process's work after this global step (used to simulate a kill in tests).
+
+    Returns
+    -------
+    dict
+        Steps, best validation metrics, seconds and paths.
     """
     rank, world = _dist_info()
     if cfg.threads:
@@ -201,7 +292,24 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
 
 def main_distributed(cfg: TrainConfig, out: Path, resume: bool = False,
                      on_log: Callable[[dict], None] | None = None) -> dict:
-    """Entry for ``torchrun``: initialise gloo when launched with WORLD_SIZE > 1, then train."""
+    """Entry for ``torchrun``: initialise gloo when launched with WORLD_SIZE > 1, then train.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+        The run's config.
+    out : Path
+        Run directory.
+    resume : bool
+        Continue from the last checkpoint.
+    on_log : callable or None
+        Called with each log record (rank 0).
+
+    Returns
+    -------
+    dict
+        What :func:`train` returns.
+    """
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
         dist.init_process_group("gloo")
     try:

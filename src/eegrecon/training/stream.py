@@ -8,14 +8,20 @@ from torch.utils.data import Dataset
 
 from eegrecon.data.corpus import Corpus
 from eegrecon.data.pairs import PairSet
-from eegrecon.data.sampling import contaminate
 from eegrecon.noise import get_noise
+from eegrecon.noise.sampling import contaminate
 
 CLEAN_SNR_DB = 60.0  # "clean" training windows: the artifact is 1000× smaller (RMS) than the EEG
 
 
 class CleanWindows(Dataset):
-    """Map-style dataset of clean training-window indices (what DistributedSampler shards)."""
+    """Map-style dataset of clean training-window indices (what DistributedSampler shards).
+
+    Parameters
+    ----------
+    n : int
+        Clean training windows.
+    """
 
     def __init__(self, n: int):
         self.n = n
@@ -28,7 +34,23 @@ class CleanWindows(Dataset):
 
 
 class PairMixer:
-    """Turns clean-window indices into a normalised (noisy, clean) batch with per-window noise type and SNR."""
+    """Turns clean-window indices into a normalised (noisy, clean) batch with per-window noise type and SNR.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Clean windows and artifact pools.
+    noises : list of str
+        Noise types drawn uniformly per window.
+    snr_range : (float, float)
+        SNR range, dB.
+    definition : {"rms", "power"}
+        SNR definition.
+    split : str
+        Split the windows come from.
+    clean_fraction : float
+        Share of windows left (almost) clean (artifact at +60 dB).
+    """
 
     def __init__(self, corpus: Corpus, noises: list[str], snr_range: tuple[float, float], definition: str = "rms",
                  split: str = "train", clean_fraction: float = 0.0):
@@ -39,6 +61,22 @@ class PairMixer:
 
     def pairs(self, indices: np.ndarray, rng: np.random.Generator,
               snr_range: tuple[float, float] | None = None) -> PairSet:
+        """Mix the clean windows at ``indices`` with fresh artifacts.
+
+        Parameters
+        ----------
+        indices : ndarray of int
+            Clean windows.
+        rng : numpy.random.Generator
+            Source of noise types, SNRs and artifacts.
+        snr_range : (float, float) or None
+            Overrides the mixer's range (SNR curriculum).
+
+        Returns
+        -------
+        PairSet
+            Normalised pairs.
+        """
         x = self.clean.x[indices].astype(np.float64)
         kinds = rng.integers(0, len(self.noises), len(indices))
         snr = rng.uniform(*(snr_range or self.snr_range), len(indices))
@@ -56,5 +94,21 @@ class PairMixer:
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator,
               snr_range: tuple[float, float] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`pairs` as tensors for the network.
+
+        Parameters
+        ----------
+        indices : ndarray of int
+            Clean windows.
+        rng : numpy.random.Generator
+            Random source.
+        snr_range : (float, float) or None
+            Overrides the mixer's range.
+
+        Returns
+        -------
+        noisy, clean : torch.Tensor, shape (batch, 1, n_times)
+            float32 tensors.
+        """
         p = self.pairs(indices, rng, snr_range)
         return torch.from_numpy(p.noisy[:, None, :]), torch.from_numpy(p.clean[:, None, :])

@@ -1,0 +1,108 @@
+"""NeuralMethod: a trained network behind the same Method interface as the classical baselines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from eegrecon.errors import EegreconError
+from eegrecon.method import Method
+from eegrecon.models.checkpoint import load_weights, read_meta
+from eegrecon.models.registry import build_model
+
+
+@torch.inference_mode()
+def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512) -> np.ndarray:
+    """Run ``model`` on normalised single-channel windows, ``batch`` at a time.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Takes (batch, 1, n_times) float32.
+    noisy : ndarray, shape (n, n_times)
+        Normalised windows.
+    batch : int
+        Windows per forward pass.
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        The model's output, float64.
+    """
+    model.eval()
+    outs = [model(torch.from_numpy(np.ascontiguousarray(noisy[i:i + batch], dtype=np.float32))[:, None, :])[:, 0]
+            for i in range(0, len(noisy), batch)]
+    return torch.cat(outs).double().numpy() if outs else np.empty_like(noisy, dtype=np.float64)
+
+
+class NeuralMethod(Method):
+    """Denoise normalised windows with a network; its rate and window come from the network itself.
+
+    Parameters
+    ----------
+    model : DenoisingModel or torch.nn.Module
+        The network; it must carry ``sfreq`` (Hz) and ``n_times`` (samples) as every
+        :class:`~eegrecon.models.DenoisingModel` does.
+    meta : dict or None
+        Its checkpoint config (provenance, training data); informational.
+    name : str or None
+        Row label; default the config's model name or the class name.
+    batch : int
+        Windows per forward pass.
+    """
+
+    def __init__(self, model: torch.nn.Module, meta: dict | None = None, name: str | None = None,
+                 batch: int = 512):
+        for attr in ("sfreq", "n_times"):
+            if not hasattr(model, attr):
+                raise EegreconError(f"{type(model).__name__} has no attribute {attr!r}: a network used as a "
+                                    "denoiser must say its rate (sfreq, Hz) and window (n_times, samples); build "
+                                    "it from eegrecon.models (DenoisingModel) or set both attributes")
+        self.model, self.meta, self.batch = model, meta or {}, batch
+        self.name = name or self.meta.get("model", type(model).__name__)
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path, name: str | None = None) -> NeuralMethod:
+        """Load ``path``.safetensors + ``path``.json (as written by training).
+
+        Parameters
+        ----------
+        path : str or Path
+            The checkpoint stem or either of its files.
+        name : str or None
+            Row label.
+
+        Returns
+        -------
+        NeuralMethod
+            The network in eval mode.
+        """
+        path = Path(path)
+        if path.suffix in (".safetensors", ".json"):
+            path = path.with_suffix("")
+        meta = read_meta(path)
+        try:
+            model = build_model(meta["model"], 1, int(meta["n_times"]), float(meta["sfreq"]),
+                                **meta.get("model_kwargs", {}))
+        except KeyError as exc:
+            raise EegreconError(f"{path}.json: checkpoint config lacks {exc}; not an eegrecon checkpoint") from None
+        load_weights(path, model)
+        return cls(model.eval(), meta, name)
+
+    @property
+    def sfreq(self) -> float:
+        """The network's sampling rate, Hz."""
+        return float(self.model.sfreq)
+
+    @property
+    def n_times(self) -> int:
+        """The network's window, samples."""
+        return int(self.model.n_times)
+
+    def denoise(self, noisy, sfreq, **oracle):
+        if abs(sfreq - self.sfreq) > 1e-6:
+            raise EegreconError(f"model {self.name} expects {self.sfreq:g} Hz windows, got {sfreq:g} Hz; "
+                                "resample first (eegrecon.Denoiser does this for you)")
+        return predict(self.model, np.asarray(noisy), self.batch)
