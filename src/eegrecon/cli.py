@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from eegrecon.errors import EegreconError
 from eegrecon.models.pretrained import DEFAULT_MODEL
 from eegrecon.noise.registry import EVALUATION_NOISES, TRAINING_NOISES
-from eegrecon.options import SNR_DEFINITIONS, check_option
+from eegrecon.options import ABOVE_BAND_POLICIES, SNR_DEFINITIONS, check_option
 
 app = typer.Typer(help="eegrecon: reconstruct clean EEG from contaminated EEG.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -160,14 +160,17 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
             line_freq: float | None = typer.Option(None, "--line-freq", help="notch this mains frequency (50 or "
                                                    "60 Hz) and harmonics before the model (recommended with hum)"),
-            ensemble: bool = typer.Option(False, help="test-time ensemble (sign flip × time reversal; 4× slower)"))\
-        -> None:
+            ensemble: bool = typer.Option(False, help="test-time ensemble (sign flip × time reversal; 4× slower)"),
+            above_band: str = typer.Option("keep", "--above-band", help="content above the model's band (115 Hz "
+                                           "for 256-Hz models) in faster recordings: 'keep' it as recorded "
+                                           "(default) or 'lowpass' the output there")) -> None:
     """Clean recordings with a trained model: same format out where MNE can export it (EDF, FIF, BrainVision),
     else FIF (said per file). EEG channels only; bad channels and bad_* annotations are left untouched."""
     from rich.progress import BarColumn
 
     from eegrecon.files import clean_files
 
+    check_option("--above-band", above_band, ABOVE_BAND_POLICIES)
     missing = [str(p) for p in inputs if not p.is_file()]
     if missing:
         raise EegreconError(f"input file(s) not found: {', '.join(missing)}")
@@ -175,7 +178,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                   TimeElapsedColumn(), console=console, disable=not console.is_terminal) as prog:
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
-                              on_done=lambda _: prog.advance(task), line_freq=line_freq, ensemble=ensemble)
+                              on_done=lambda _: prog.advance(task), line_freq=line_freq, ensemble=ensemble,
+                              above_band=above_band)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -186,19 +190,30 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         extra = [res.note] if res.note else []
         if r.get("resampled"):
             extra.append(f"model ran at {r['model_sfreq']:g} Hz")
+        band = r.get("above_model_band")
+        if band:
+            done = "kept as recorded" if band["policy"] == "keep" else "low-passed"
+            extra.append(f"above {band['edge_hz']:.0f} Hz ({band['input_power_share']:.1%} of the input power): "
+                         f"{done}")
         if r.get("padded"):
             extra.append("shorter than one window: padded")
         if r.get("clipped_channels"):
             extra.append(f"look clipped: {', '.join(r['clipped_channels'][:5])}")
         if r.get("flat_channels"):
             extra.append(f"flat, left as is: {', '.join(r['flat_channels'])}")
+        if r.get("not_eeg_by_name"):
+            extra.append(f"not cleaned, named as non-EEG: {', '.join(r['not_eeg_by_name'][:6])}")
         if r.get("untouched"):
             extra.append(f"{len(r['untouched'])} non-EEG/bad channel(s) untouched")
         console.print(f"{res.input} → {res.output} ({len(r.get('channels', []))} EEG channels"
                       + (f"; {'; '.join(extra)}" if extra else "") + ")"
                       + (f"; figure {res.figure}" if res.figure else ""), highlight=False)
+    if failed == len(inputs):
+        raise EegreconError(f"{'the file' if failed == 1 else f'all {failed} files'} failed (see above); "
+                            "nothing was written")
     if failed:
-        raise EegreconError(f"{failed} of {len(inputs)} file(s) failed (see above); the others were written")
+        raise EegreconError(f"{failed} of {len(inputs)} files failed (see above); the other {len(inputs) - failed} "
+                            "were written")
 
 
 @app.command()

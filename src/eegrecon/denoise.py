@@ -19,19 +19,25 @@ What happens to the data (each step is reported in ``Denoiser.report_``):
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.signal import welch
 
-from eegrecon.data.preprocess import notch
+from eegrecon.data.preprocess import bandpass, notch
 from eegrecon.data.validate import channel_names, check_finite, check_units, clipped_channels
 from eegrecon.errors import DataError, EegreconError
 from eegrecon.estimator import Estimator, check_is_fitted
 from eegrecon.inference import denoise_signals
 from eegrecon.method import Method, TestTimeEnsemble
 from eegrecon.models.pretrained import DEFAULT_MODEL
+from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
+
+#: the model's band ends at this fraction of its rate (below its Nyquist frequency, where resampling starts to cut)
+MODEL_BAND_FRACTION = 0.45
 
 
 def resolve_method(model: str | Path | Method | Any) -> Method:
@@ -55,19 +61,92 @@ def resolve_method(model: str | Path | Method | Any) -> Method:
     return load_method(model)
 
 
+#: the most channels a recording plausibly has; a longer "time" axis than this one is what the guess looks for
+MAX_PLAUSIBLE_CHANNELS = 256
+
+
 def _check_array(data: np.ndarray, sfreq: float, where: str, ch_names: list[str] | None = None) -> None:
-    if not np.isfinite(sfreq) or sfreq <= 0:
-        raise DataError(f"{where}: sampling rate must be a positive number of Hz, got {sfreq}")
     if data.ndim != 2:
         raise DataError(f"{where}: expected (n_chans, n_times), got an array of shape {data.shape}")
+    if data.shape[0] == 0:
+        raise DataError(f"{where}: no channels to denoise (array of shape {data.shape}); pass (n_chans, n_times) "
+                        "with at least one channel")
     if data.shape[1] == 0:
         raise DataError(f"{where}: the recording is empty (0 samples)")
     if data.shape[1] < 2:
         raise DataError(f"{where}: a single sample per channel cannot be denoised; need at least 2")
-    if data.shape[0] > data.shape[1] and data.shape[0] >= sfreq and data.shape[1] < 1024:
-        raise DataError(f"{where}: array of shape {data.shape} looks like (n_times, n_chans) "
-                        f"({data.shape[0]} 'channels' of {data.shape[1]} samples); pass data.T")
     check_finite(data, ch_names, where)
+
+
+def _check_sfreq(sfreq: Any, where: str) -> float:
+    try:
+        value = float(sfreq)
+    except (TypeError, ValueError):
+        raise DataError(f"{where}: sampling rate must be a number of Hz, got {sfreq!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise DataError(f"{where}: sampling rate must be a positive number of Hz, got {sfreq}")
+    return value
+
+
+def _as_float_array(X: Any, where: str) -> np.ndarray:
+    """``X`` as a real floating-point array, or a DataError that says what was wrong with it."""
+    try:
+        arr = np.asarray(X)
+    except ValueError as exc:  # ragged nested lists
+        raise DataError(f"{where}: cannot make an array of the input ({exc}); pass a rectangular numeric array "
+                        "of shape (n_chans, n_times)") from None
+    if arr.dtype.kind == "c":
+        raise DataError(f"{where}: complex values (dtype {arr.dtype}); pass the real signal")
+    if arr.dtype.kind not in "fiub":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise DataError(f"{where}: expected numbers, got an array of dtype {arr.dtype}; convert it with "
+                            "np.asarray(x, dtype=float) first") from None
+    return arr
+
+
+def looks_transposed(shape: tuple[int, ...], sfreq: float) -> bool:
+    """Whether a 2-D array of ``shape`` looks like (n_times, n_chans) rather than (n_chans, n_times).
+
+    Only for arrays that say nothing of their layout: more rows than columns, at least a second of rows and
+    no more columns than a recording has channels (:data:`MAX_PLAUSIBLE_CHANNELS`). A batch of windows
+    with more windows than samples per window is ambiguous too: pass ``time_axis=-1`` to say so.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The array's shape.
+    sfreq : float
+        Its sampling rate, Hz.
+
+    Returns
+    -------
+    bool
+        True when the first axis is probably time.
+    """
+    return (len(shape) == 2 and shape[0] > shape[1] and shape[0] >= sfreq
+            and shape[1] <= MAX_PLAUSIBLE_CHANNELS)
+
+
+_NOT_EEG_TOKENS = ("eog", "heog", "veog", "ecg", "ekg", "emg")
+
+
+def name_says_not_eeg(name: str) -> bool:
+    """Whether a channel name says it is not scalp EEG: EOG, ECG/EKG, EMG or a reference electrode.
+
+    Parameters
+    ----------
+    name : str
+        Channel name (e.g. ``"EOG left"``, ``"EMG chin"``, ``"ECG"``, ``"Ref"``, ``"EEG Fpz-Cz"``).
+
+    Returns
+    -------
+    bool
+        True for EOG, ECG, EKG, EMG and reference channels.
+    """
+    tokens = [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t]
+    return any(t.startswith(_NOT_EEG_TOKENS) for t in tokens) or any(t in ("ref", "reference") for t in tokens)
 
 
 def _bad_annotation_mask(inst, n_times: int) -> np.ndarray:
@@ -105,6 +184,13 @@ class Denoiser(Estimator):
     ensemble : bool
         Average the model over sign flip and time reversal (4× slower; +0.003–0.03 CC in
         docs/noise-analysis.md §4).
+    above_band : {"keep", "lowpass"}
+        What happens to content above the model's band (0.45 × the model's rate: 115 Hz for the 256-Hz models)
+        in recordings sampled faster than the model. ``"keep"`` (default): left exactly as recorded, because the
+        model never saw that band and do-no-harm means not changing what it did not judge; EMG above ~115 Hz
+        therefore stays. ``"lowpass"``: the output is low-pass filtered at that edge (zero-phase FIR), removing
+        whatever lies above it, artifact or not. ``report_["above_model_band"]`` states the policy, the edge and
+        the share of the input's power above it.
 
     Attributes
     ----------
@@ -120,7 +206,7 @@ class Denoiser(Estimator):
 
     def __init__(self, model: str | Path | Any = DEFAULT_MODEL, overlap: float = 0.5, picks: str | list = "eeg",
                  units: str | None = "uV", batch_size: int = 512, line_freq: float | None = None,
-                 ensemble: bool = False):
+                 ensemble: bool = False, above_band: AboveBand = "keep"):
         self.model = model
         self.overlap = overlap
         self.picks = picks
@@ -128,6 +214,7 @@ class Denoiser(Estimator):
         self.batch_size = batch_size
         self.line_freq = line_freq
         self.ensemble = ensemble
+        self.above_band = above_band
 
     def _is_fitted(self) -> bool:
         return hasattr(self, "method_")
@@ -176,6 +263,7 @@ class Denoiser(Estimator):
         if len(live):
             out[live] = denoise_signals(out[live], sfreq, self._fn(), self.sfreq_,
                                         self.n_window_, self.overlap, self.batch_size)
+        self.report_["above_model_band"] = self._above_band(data, out, live, sfreq)
         names = channel_names(data.shape[0], ch_names)
         self.report_["flat_channels"] = [names[i] for i in np.flatnonzero(flat)]
         clipped = [names[i] for i in clipped_channels(data)]
@@ -186,15 +274,32 @@ class Denoiser(Estimator):
                           stacklevel=3)
         return out
 
-    def transform(self, X, sfreq: float | None = None):
+    def _above_band(self, data: np.ndarray, out: np.ndarray, live: np.ndarray, sfreq: float) -> dict | None:
+        """Apply the ``above_band`` policy to ``out`` in place; what the report says about it."""
+        check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
+        edge = MODEL_BAND_FRACTION * self.sfreq_
+        if sfreq <= self.sfreq_ + 1e-9 or not len(live):
+            return None  # at or below the model's rate the model sees the whole recorded band
+        f, p = welch(data[live], fs=sfreq, nperseg=min(data.shape[1], int(2 * sfreq)), axis=-1)
+        share = float(p[:, f > edge].sum() / max(p.sum(), 1e-300))
+        if self.above_band == "lowpass":
+            out[live] = bandpass(out[live], sfreq, None, edge)
+        return {"policy": self.above_band, "edge_hz": edge, "input_power_share": share}
+
+    def transform(self, X, sfreq: float | None = None, time_axis: int | None = None):
         """Clean ``X`` and return the same type; the input is never modified.
 
         Parameters
         ----------
         X : mne.io.Raw, mne.Epochs or ndarray
-            An ndarray is (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times), in ``units``.
+            An ndarray is (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times), in ``units``: time is
+            the last axis unless ``time_axis`` says otherwise.
         sfreq : float or None
             Sampling rate of an ndarray, Hz (MNE objects carry their own).
+        time_axis : int or None
+            Which axis of an ndarray is time. When None, time is the last axis, except that a 2-D array that
+            looks like (n_times, n_chans) (:func:`looks_transposed`) is cleaned as such, with a warning; pass
+            ``time_axis`` to state the layout and skip the guess (``-1`` for a batch of windows).
 
         Returns
         -------
@@ -214,11 +319,11 @@ class Denoiser(Estimator):
         if isinstance(X, np.ndarray | list | tuple):
             if sfreq is None:
                 raise EegreconError("transform(ndarray) needs the sampling rate: transform(X, sfreq=...)")
-            return self._transform_array(np.asarray(X), float(sfreq))
+            return self._transform_array(_as_float_array(X, "array"), _check_sfreq(sfreq, "array"), time_axis)
         raise EegreconError(f"cannot denoise a {type(X).__name__}: pass an mne Raw, mne Epochs or a NumPy array")
 
-    def fit_transform(self, X, y=None, sfreq: float | None = None):
-        """``fit()`` then ``transform(X, sfreq)``.
+    def fit_transform(self, X, y=None, sfreq: float | None = None, time_axis: int | None = None):
+        """``fit()`` then ``transform(X, sfreq, time_axis)``.
 
         Parameters
         ----------
@@ -228,31 +333,55 @@ class Denoiser(Estimator):
             Accepted for the scikit-learn contract.
         sfreq : float or None
             Sampling rate of an ndarray, Hz.
+        time_axis : int or None
+            Which axis of an ndarray is time (see :meth:`transform`).
 
         Returns
         -------
         mne.io.Raw, mne.Epochs or ndarray
             The cleaned copy.
         """
-        return self.fit(X).transform(X, sfreq=sfreq)
+        return self.fit(X).transform(X, sfreq=sfreq, time_axis=time_axis)
 
-    def _transform_array(self, X: np.ndarray, sfreq: float) -> np.ndarray:
-        # (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times): every row is one signal
-        rows = X.reshape(-1, X.shape[-1]) if X.ndim == 3 else np.atleast_2d(X)
+    def _transform_array(self, X: np.ndarray, sfreq: float, time_axis: int | None) -> np.ndarray:
+        if X.ndim not in (1, 2, 3):
+            raise DataError(f"array: expected (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times), got "
+                            f"shape {X.shape}")
+        if time_axis is not None:
+            if not -X.ndim <= time_axis < X.ndim:
+                raise DataError(f"array: time_axis={time_axis} does not exist in an array of shape {X.shape}")
+            moved = np.moveaxis(X, time_axis, -1)
+        elif looks_transposed(X.shape, sfreq):
+            warnings.warn(f"array: shape {X.shape} looks like (n_times, n_chans) ({X.shape[0]} samples of "
+                          f"{X.shape[1]} channels): cleaned as such; pass time_axis=0 to say so, or time_axis=-1 if "
+                          "the rows really are channels or windows", UserWarning, stacklevel=3)
+            self.report_["time_axis_guessed"] = 0
+            time_axis, moved = 0, X.T
+        else:
+            time_axis, moved = -1, X
+        # every row is one signal: (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times)
+        rows = moved.reshape(int(np.prod(moved.shape[:-1])), moved.shape[-1])
         self.report_["units_warning"] = check_units(rows, self.units, "array")
-        out = self._clean(rows, sfreq, "array").reshape(X.shape)
+        out = self._clean(rows, sfreq, "array").reshape(moved.shape)
+        out = np.moveaxis(out, -1, time_axis)
         return out.astype(X.dtype if X.dtype.kind == "f" else np.float64)
 
     def _picks(self, info) -> np.ndarray:
-        """Indices of the channels to clean: by type (``"eeg"``) or by name; bad channels never."""
+        """Indices of the channels to clean: by type (``"eeg"``) or by name; bad channels never. A channel typed
+        EEG whose name says EOG, ECG, EMG or reference (common in EDF files, which carry no types) is not
+        cleaned unless named in ``picks``; such channels are listed in ``report_["not_eeg_by_name"]``."""
         picks = [self.picks] if isinstance(self.picks, str) else list(self.picks)
         types = info.get_channel_types()
         missing = [p for p in picks if p not in info["ch_names"] and p not in set(types)]
         if missing:
             raise EegreconError(f"picks {missing} are neither channel names nor channel types of this recording "
                                 f"(types present: {', '.join(sorted(set(types)))})")
+        by_name = [n for n, kind in zip(info["ch_names"], types)
+                   if kind == "eeg" and n not in picks and name_says_not_eeg(n)]
+        self.report_["not_eeg_by_name"] = by_name
         return np.asarray([i for i, (name, kind) in enumerate(zip(info["ch_names"], types))
-                           if (name in picks or kind in picks) and name not in info["bads"]], dtype=int)
+                           if (name in picks or kind in picks) and name not in info["bads"] and name not in by_name],
+                          dtype=int)
 
     def _mne_copy(self, inst, where: str):
         """(preloaded copy, indices and names of the channels to clean); warns when there are none."""

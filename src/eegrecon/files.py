@@ -94,7 +94,8 @@ def _write(raw, dest: Path, fmt: str) -> None:
 
 
 def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overwrite: bool = False,
-               report: bool = False, line_freq: float | None = None, ensemble: bool = False) -> CleanResult:
+               report: bool = False, line_freq: float | None = None, ensemble: bool = False,
+               above_band: str = "keep") -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -113,6 +114,8 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
         Mains frequency to notch before the model.
     ensemble : bool
         Test-time ensemble (4× slower).
+    above_band : {"keep", "lowpass"}
+        Content above the model's band: kept as recorded, or low-passed (see :class:`~eegrecon.denoise.Denoiser`).
 
     Returns
     -------
@@ -128,7 +131,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
     raw = read_raw(path)
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
-    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble)
+    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band)
     cleaned = den.fit().transform(raw)
     _write(cleaned, dest, fmt)
     result = CleanResult(path, dest, fmt, note, den.report_)
@@ -144,7 +147,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
 
 def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: int = 1, overwrite: bool = False,
                 report: bool = False, on_done=None, line_freq: float | None = None,
-                ensemble: bool = False) -> list[CleanResult | Exception]:
+                ensemble: bool = False, above_band: str = "keep") -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
 
     Parameters
@@ -153,7 +156,7 @@ def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: i
         Recordings.
     out_dir : Path
         Output folder.
-    model, overwrite, report, line_freq, ensemble
+    model, overwrite, report, line_freq, ensemble, above_band
         As for :func:`clean_file`.
     n_jobs : int
         Files cleaned at once.
@@ -169,7 +172,7 @@ def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: i
 
     def one(p):
         try:
-            return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble)
+            return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band)
         except EegreconError as exc:
             return exc
 

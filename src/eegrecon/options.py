@@ -13,9 +13,11 @@ from eegrecon.errors import OptionError, UnknownNameError
 
 SnrDefinition = Literal["rms", "power"]
 Units = Literal["V", "uV"]
+AboveBand = Literal["keep", "lowpass"]
 
 SNR_DEFINITIONS: tuple[str, ...] = get_args(SnrDefinition)
 UNITS: tuple[str, ...] = get_args(Units)
+ABOVE_BAND_POLICIES: tuple[str, ...] = get_args(AboveBand)
 
 
 def check_option(name: str, value: Any, allowed: Iterable[Any], lookup: bool = False) -> Any:

@@ -98,8 +98,10 @@ def test_bad_input_errors_name_the_problem(identity):
     x_nan[1, 10] = np.nan
     with pytest.raises(DataError, match="#1 contain NaN"):
         den.transform(x_nan, sfreq=256.0)
-    with pytest.raises(DataError, match="looks like \\(n_times, n_chans\\)"):
-        den.transform(x.T, sfreq=256.0)
+    # an array that looks transposed is cleaned as (n_times, n_chans) with a warning, never silently
+    with pytest.warns(UserWarning, match="looks like \\(n_times, n_chans\\)"):
+        y = den.transform(x.T, sfreq=256.0)
+    np.testing.assert_allclose(y, x.T, atol=1e-9)
     with pytest.raises(DataError, match="empty"):
         den.transform(np.zeros((2, 0)), sfreq=256.0)
     with pytest.raises(EegreconError, match="sfreq"):

@@ -105,7 +105,10 @@ def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
     """
     if abs(sfreq - target) < 1e-9:
         return np.asarray(x, dtype=np.float64)
-    frac = Fraction(target / sfreq).limit_denominator(1000)
+    ratio = Fraction(target / sfreq)
+    frac = ratio.limit_denominator(1000)
+    if frac.numerator == 0:  # a very large down-sampling factor (e.g. 1 MHz → 256 Hz): allow a finer fraction
+        frac = ratio.limit_denominator(4 * int(np.ceil(sfreq / target)))
     return signal.resample_poly(np.asarray(x, dtype=np.float64), frac.numerator, frac.denominator, axis=-1)
 
 

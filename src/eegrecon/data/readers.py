@@ -47,7 +47,8 @@ def check_edf_complete(path: Path) -> None:
 def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
     """Read any file ``mne.io.read_raw`` understands (EDF/BDF/FIF/BrainVision/EEGLAB…), preloaded.
 
-    EDF/BDF files are first checked against their header for truncation.
+    EDF/BDF files are first checked against their header for truncation; annotations that are not valid
+    UTF-8 (older recorders write Latin-1) are read as Latin-1.
 
     Parameters
     ----------
@@ -67,10 +68,22 @@ def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
     if path.suffix.lower() in (".edf", ".bdf"):
         check_edf_complete(path)
     try:
-        return mne.io.read_raw(path, preload=True, verbose="error", **kwargs)
+        try:
+            return mne.io.read_raw(path, preload=True, verbose="error", **kwargs)
+        except Exception as exc:  # MNE raises a bare Exception for undecodable EDF annotations
+            if path.suffix.lower() not in (".edf", ".bdf") or "encoding" in kwargs or not _is_encoding_error(exc):
+                raise
+            return mne.io.read_raw(path, preload=True, verbose="error", encoding="latin1", **kwargs)
     except Exception as exc:  # MNE raises many types for bad files
-        raise DataError(f"{path}: cannot read as EEG ({type(exc).__name__}: {exc}); "
-                        "check the file is complete and in a format MNE reads") from None
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else f"{type(exc).__name__} in MNE's reader"
+        raise DataError(f"{path}: cannot read as an EEG recording ({detail}); eegrecon reads what mne.io.read_raw "
+                        "reads (EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, ...): check that the file is complete "
+                        "and really in one of those formats") from None
+
+
+def _is_encoding_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, UnicodeDecodeError) or "invalid byte" in text or "utf-8" in text or "codec" in text
 
 
 def read_mat(path: Path, variable: str) -> np.ndarray:
