@@ -6,8 +6,7 @@ Names are resolved on first use (PEP 562) so that importing one module of the la
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from eegrecon.lazy import lazy_exports
 
 _EXPORTS = {
     "Corpus": "eegrecon.data.corpus",
@@ -22,7 +21,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'eegrecon.data' has no attribute {name!r}")
+__getattr__ = lazy_exports("eegrecon.data", _EXPORTS)

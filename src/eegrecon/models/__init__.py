@@ -6,8 +6,7 @@ torch; ``from eegrecon.models import build_model`` imports the registry and torc
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from eegrecon.lazy import lazy_exports
 
 _EXPORTS = {
     "DenoisingModel": "eegrecon.models.base",
@@ -26,7 +25,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'eegrecon.models' has no attribute {name!r}")
+__getattr__ = lazy_exports("eegrecon.models", _EXPORTS)
