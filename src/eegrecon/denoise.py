@@ -232,6 +232,7 @@ class Denoiser(Estimator):
         Denoiser
             ``self``.
         """
+        check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
         method = resolve_method(self.model)
         if method.sfreq is None or method.n_times is None:
             raise EegreconError(f"{method!r} does not say which rate and window it works at (its sfreq and "
@@ -276,7 +277,6 @@ class Denoiser(Estimator):
 
     def _above_band(self, data: np.ndarray, out: np.ndarray, live: np.ndarray, sfreq: float) -> dict | None:
         """Apply the ``above_band`` policy to ``out`` in place; what the report says about it."""
-        check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
         edge = MODEL_BAND_FRACTION * self.sfreq_
         if sfreq <= self.sfreq_ + 1e-9 or not len(live):
             return None  # at or below the model's rate the model sees the whole recorded band
