@@ -1,7 +1,14 @@
-"""Clean recording files: read with MNE, denoise, write the same format where MNE can export it.
+"""Clean recording files: read with MNE, denoise, write the same format.
 
 Never touches an input: outputs go to another folder, are written to a temporary name and renamed into place
 (atomic), and an existing output is only replaced with ``overwrite=True``.
+
+Memory does not grow with the recording's length for EDF, BDF and FIF (and any input written as FIF): the
+input is read on demand, cleaned ``chunk_s`` at a time, and written as it goes. EDF and BDF outputs are the
+input file with the cleaned signals' data records rewritten (header, annotations, other channels and BDF's
+24-bit resolution kept byte for byte); FIF outputs are written by MNE from a Raw cleaned on read
+(:class:`~eegrecon.lazy_raw.CleanedRaw`). BrainVision is written by MNE's exporter, which needs the whole
+cleaned recording in memory.
 """
 
 from __future__ import annotations
@@ -9,14 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eegrecon.atomic import atomic_files
+from eegrecon.atomic import atomic_files, atomic_path
 from eegrecon.data.readers import read_raw
 from eegrecon.denoise import Denoiser
+from eegrecon.edf_layout import EdfLayout, EdfRewriter, read_edf_layout, record_gaps
 from eegrecon.errors import DataError, EegreconError
+from eegrecon.lazy_raw import CleanedRaw
 from eegrecon.models.pretrained import DEFAULT_MODEL
 
+#: the before/after figure (``report=True``) shows the first this many seconds (bounded memory)
+FIGURE_S = 600.0
+
 #: input suffix → (export format, output suffix); anything else is written as FIF
-EXPORTS = {".edf": ("edf", ".edf"), ".bdf": ("edf", ".edf"), ".vhdr": ("brainvision", ".vhdr"),
+EXPORTS = {".edf": ("edf", ".edf"), ".bdf": ("bdf", ".bdf"), ".vhdr": ("brainvision", ".vhdr"),
            ".fif": ("fif", ".fif"), ".fif.gz": ("fif", ".fif")}
 
 
@@ -66,20 +78,55 @@ def output_path(path: Path, out_dir: Path) -> tuple[Path, str, str]:
     Returns
     -------
     (Path, str, str)
-        Output file, export format (``"fif"``, ``"edf"`` or ``"brainvision"``) and a note for the user
+        Output file, format (``"fif"``, ``"edf"``, ``"bdf"`` or ``"brainvision"``) and a note for the user
         (empty when the input's own format is kept).
     """
     suffix = _suffix(path)
     stem = path.name[: -len(suffix)] if suffix else path.name
     fmt, out_suffix = EXPORTS.get(suffix, ("fif", "_raw.fif"))
     note = "" if suffix in EXPORTS else f"{suffix or 'this format'} cannot be exported by MNE: written as FIF"
-    if suffix == ".bdf":
-        note = "BDF cannot be exported by MNE: written as EDF (16-bit; see the report for the resolution)"
     if fmt == "fif":  # MNE's naming convention for Raw FIF files: <name>_raw.fif
         out_suffix = "_raw.fif"
         for tail in ("_raw", "-raw"):
             stem = stem[: -len(tail)] if stem.endswith(tail) else stem
     return out_dir / f"{stem}_clean{out_suffix}", fmt, note
+
+
+def _edf_plan(raw, path: Path) -> tuple[EdfLayout, dict[str, int], dict[str, str], list[int]] | None:
+    """How to rewrite an EDF/BDF in place: (layout, channel → signal, channels not cleaned with the reason,
+    sample indices of gaps); None when MNE's channels cannot be matched to the file's signals."""
+    layout = read_edf_layout(path)
+    signals = [i for i in range(len(layout.labels)) if i not in layout.annotation_signals]
+    if len(signals) != len(raw.ch_names):
+        return None
+    spr_max = int(layout.spr.max())
+    channel_signal, exclude = {}, {}
+    for name, sig in zip(raw.ch_names, signals):
+        if not name.startswith(layout.labels[sig][: max(1, len(name) - 3)]):
+            return None
+        channel_signal[name] = sig
+        if layout.spr[sig] != spr_max:
+            exclude[name] = f"sampled at {layout.spr[sig] / layout.record_s:g} Hz, not the recording's rate"
+        elif layout.volts_per_unit(sig) is None:
+            exclude[name] = f"physical unit {layout.units[sig]!r} is not a voltage"
+    return layout, channel_signal, exclude, [g * spr_max for g in record_gaps(layout)]
+
+
+def _write_edf(den: Denoiser, raw, plan, dest: Path) -> dict:
+    layout, channel_signal, exclude, gaps = plan
+    with atomic_path(dest) as tmp:
+        writer = None
+        try:
+            for start, _stop, block in den.iter_raw(raw, boundaries=gaps, exclude=exclude):
+                if writer is None:
+                    rows = [raw.ch_names.index(c) for c in den.report_["channels"]]
+                    writer = EdfRewriter(layout, tmp, {r: channel_signal[raw.ch_names[r]] for r in rows})
+                if writer.signals:
+                    writer.write(start, block)
+        finally:
+            if writer is not None:
+                writer.close()
+    return {"digital_clipped_samples": writer.clipped if writer else 0}
 
 
 def _write(raw, dest: Path, fmt: str) -> None:
@@ -90,12 +137,12 @@ def _write(raw, dest: Path, fmt: str) -> None:
         else:
             import mne
 
-            mne.export.export_raw(tmp / dest.name, raw, fmt=fmt, overwrite=True, verbose="error")
+            mne.export.export_raw(tmp / dest.name, raw.load_data(), fmt=fmt, overwrite=True, verbose="error")
 
 
 def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overwrite: bool = False,
                report: bool = False, line_freq: float | None = None, ensemble: bool = False,
-               above_band: str = "keep") -> CleanResult:
+               above_band: str = "keep", chunk_s: float | None = 120.0) -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -116,6 +163,8 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
         Test-time ensemble (4× slower).
     above_band : {"keep", "lowpass"}
         Content above the model's band: kept as recorded, or low-passed (see :class:`~eegrecon.denoise.Denoiser`).
+    chunk_s : float or None
+        Seconds cleaned at once (memory; the output does not depend on it). None: the whole recording.
 
     Returns
     -------
@@ -128,20 +177,31 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
         raise EegreconError(f"{path}: the output would overwrite the input; choose another --out folder")
     if dest.exists() and not overwrite:
         raise EegreconError(f"{dest} exists; pass --overwrite to replace it or choose another --out folder")
-    raw = read_raw(path)
+    raw = read_raw(path, preload=False)
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
-    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band)
-    cleaned = den.fit().transform(raw)
-    _write(cleaned, dest, fmt)
-    result = CleanResult(path, dest, fmt, note, den.report_)
+    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s).fit()
+    plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
+    if plan is not None:
+        extra = _write_edf(den, raw, plan, dest)
+    else:
+        if fmt in ("edf", "bdf"):
+            fmt, note = "fif", "the file's signals could not be matched to MNE's channels: written as FIF"
+            dest = dest.with_name(dest.name.rsplit(".", 1)[0] + "_raw.fif")
+        _write(CleanedRaw(raw, lambda: den.iter_raw(raw)), dest, fmt)
+        extra = {}
+    result = CleanResult(path, dest, fmt, note, {**den.report_, **extra})
     if report:
         from eegrecon.plots import plot_before_after
 
+        cleaned = read_raw(dest, preload=False)
         picks = [raw.ch_names.index(c) for c in den.report_.get("channels", [])][:6]
-        result.figure = plot_before_after(raw.get_data(picks=picks) * 1e6, cleaned.get_data(picks=picks) * 1e6,
+        stop = min(raw.n_times, int(FIGURE_S * raw.info["sfreq"]))
+        result.figure = plot_before_after(raw.get_data(picks=picks, stop=stop) * 1e6,
+                                          cleaned.get_data(picks=[raw.ch_names[i] for i in picks], stop=stop) * 1e6,
                                           raw.info["sfreq"], [raw.ch_names[i] for i in picks],
-                                          out_dir / f"{dest.name.split('.')[0]}_report.png", title=path.name)
+                                          out_dir / f"{dest.name.split('.')[0]}_report.png",
+                                          title=f"{path.name} (first {stop / raw.info['sfreq'] / 60:.3g} min)")
     return result
 
 

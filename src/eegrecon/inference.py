@@ -13,17 +13,22 @@ same number of windows, the edges included.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from math import gcd
 
 import numpy as np
 from scipy.signal import get_window
 
-from eegrecon.data.preprocess import hop_for, resample
+from eegrecon.data.preprocess import hop_for, resample, resample_ratio
 
 WindowFn = Callable[[np.ndarray], np.ndarray]  # (n, n_window) normalised windows → (n, n_window)
 
-#: a window whose std is below this fraction of the signal's median window std is left untouched (flat/zeroed)
-FLAT_FRACTION = 1e-6
+#: a window whose std is below this fraction of its own peak amplitude is left untouched (constant or zeroed):
+#: a per-window rule, so that a window's fate never depends on which other windows are processed with it
+FLAT_FRACTION = 1e-9
+
+#: half-length of scipy's resample_poly filter, in units of max(up, down) samples at the upsampled rate
+_RESAMPLE_HALF_LEN = 10
 
 
 def synthesis_weights(n_window: int, hop: int) -> np.ndarray:
@@ -141,11 +146,12 @@ def denoise_windows(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.
     Returns
     -------
     ndarray, shape (n, n_window)
-        Denoised windows in the caller's units.
+        Denoised windows in the caller's units (windows with std ≤ :data:`FLAT_FRACTION` × their peak are
+        returned as they came).
     """
     std = windows.std(axis=1)
-    ref = np.median(std) if len(std) else 0.0
-    live = std > max(FLAT_FRACTION * ref, np.finfo(np.float64).tiny)
+    peak = np.abs(windows).max(axis=1) if windows.size else np.zeros(0)
+    live = (std > FLAT_FRACTION * peak) & (std > np.finfo(np.float64).tiny)
     out = windows.copy()
     idx = np.flatnonzero(live)
     for i in range(0, len(idx), batch):
@@ -264,3 +270,91 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
         back = back[:, :n] if back.shape[1] >= n else np.pad(back, ((0, 0), (0, n - back.shape[1])), mode="edge")
         out[i:i + max_signals] = part - back
     return out
+
+
+def chunk_quantum(sfreq: float, model_sfreq: float, n_window: int, overlap: float = 0.5) -> int:
+    """Input samples that a chunk's start must be a multiple of for its windows to fall on the whole signal's grid.
+
+    The whole-signal path puts model windows every ``hop`` model samples from the signal's start, and polyphase
+    resampling by ``up/down`` maps input sample ``k·down`` onto model sample ``k·up``. A chunk starting at a
+    multiple of the quantum therefore sees the same resampled samples and the same windows as the whole signal.
+
+    Parameters
+    ----------
+    sfreq : float
+        Input rate, Hz.
+    model_sfreq : float
+        The model's rate, Hz.
+    n_window : int
+        Model window, samples.
+    overlap : float
+        Overlap between windows, in [0, 1).
+
+    Returns
+    -------
+    int
+        The quantum, input samples.
+    """
+    hop = hop_for(n_window, overlap)
+    up, down = resample_ratio(sfreq, model_sfreq)
+    return down * (hop // gcd(up, hop))
+
+
+def chunk_margin(sfreq: float, model_sfreq: float, n_window: int) -> int:
+    """Input samples of context a chunk needs on each side so that its kept part equals the whole-signal result.
+
+    Covers the windows that overlap the chunk's edges (one model window) and both resampling filters.
+
+    Parameters
+    ----------
+    sfreq : float
+        Input rate, Hz.
+    model_sfreq : float
+        The model's rate, Hz.
+    n_window : int
+        Model window, samples.
+
+    Returns
+    -------
+    int
+        Samples at the input rate.
+    """
+    up, down = resample_ratio(sfreq, model_sfreq)
+    if up == down:
+        return n_window
+    half = _RESAMPLE_HALF_LEN * max(up, down)
+    to_model = int(np.ceil(half / up)) + 1  # input samples the forward filter reaches
+    back = int(np.ceil(half / down)) + 1  # model samples the backward filter reaches
+    return to_model + int(np.ceil((n_window + back) * down / up)) + 1
+
+
+def chunk_spans(n_times: int, chunk: int, margin: int, quantum: int) -> Iterator[tuple[int, int, int, int]]:
+    """Chunks of a signal with the context each needs: ``(read_start, read_stop, keep_start, keep_stop)``.
+
+    Kept parts tile ``[0, n_times)``; reads add ``margin`` on each side (clipped to the signal). ``chunk`` and
+    ``margin`` are rounded up to multiples of ``quantum`` so that every read starts on the windows' grid.
+
+    Parameters
+    ----------
+    n_times : int
+        Signal length, samples.
+    chunk : int
+        Kept samples per chunk (at least one quantum).
+    margin : int
+        Context on each side, samples.
+    quantum : int
+        See :func:`chunk_quantum`.
+
+    Yields
+    ------
+    (int, int, int, int)
+        Read and kept spans, samples.
+    """
+    chunk = max(quantum, -(-chunk // quantum) * quantum)
+    margin = -(-margin // quantum) * quantum
+    if n_times <= chunk + margin:  # one read would cover (nearly) all of it anyway
+        yield 0, n_times, 0, n_times
+        return
+    for start in range(0, n_times, chunk):
+        stop = min(start + chunk, n_times)
+        yield max(0, start - margin), min(n_times, stop + margin), start, stop

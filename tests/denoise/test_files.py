@@ -45,7 +45,7 @@ def test_unknown_export_format_falls_back_to_fif(tmp_path):
     dest, fmt, note = output_path(tmp_path / "x.set", tmp_path / "o")
     assert fmt == "fif" and dest.name == "x_clean_raw.fif" and "FIF" in note
     dest, fmt, note = output_path(tmp_path / "x.bdf", tmp_path / "o")
-    assert (fmt, dest.suffix) == ("edf", ".edf") and "EDF" in note
+    assert (fmt, dest.suffix, note) == ("bdf", ".bdf", ""), "BDF stays BDF (24-bit), rewritten in place"
 
 
 def test_refuses_to_overwrite_and_reports_per_file_errors(recordings, tmp_path, small_checkpoint):

@@ -105,11 +105,32 @@ def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
     """
     if abs(sfreq - target) < 1e-9:
         return np.asarray(x, dtype=np.float64)
+    up, down = resample_ratio(sfreq, target)
+    return signal.resample_poly(np.asarray(x, dtype=np.float64), up, down, axis=-1)
+
+
+def resample_ratio(sfreq: float, target: float) -> tuple[int, int]:
+    """The polyphase factors :func:`resample` uses: ``target / sfreq ≈ up / down`` (denominator ≤ 1000).
+
+    Parameters
+    ----------
+    sfreq : float
+        The input rate, Hz.
+    target : float
+        The output rate, Hz.
+
+    Returns
+    -------
+    (int, int)
+        ``(up, down)``, coprime; ``(1, 1)`` at the same rate.
+    """
+    if abs(sfreq - target) < 1e-9:
+        return 1, 1
     ratio = Fraction(target / sfreq)
     frac = ratio.limit_denominator(1000)
     if frac.numerator == 0:  # a very large down-sampling factor (e.g. 1 MHz → 256 Hz): allow a finer fraction
         frac = ratio.limit_denominator(4 * int(np.ceil(sfreq / target)))
-    return signal.resample_poly(np.asarray(x, dtype=np.float64), frac.numerator, frac.denominator, axis=-1)
+    return frac.numerator, frac.denominator
 
 
 def preprocess(x: np.ndarray, sfreq: float, target_sfreq: float, spec: FilterSpec) -> np.ndarray:

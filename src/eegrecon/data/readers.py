@@ -44,8 +44,8 @@ def check_edf_complete(path: Path) -> None:
                         f"file has {actual} bytes; re-export or re-copy the recording")
 
 
-def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
-    """Read any file ``mne.io.read_raw`` understands (EDF/BDF/FIF/BrainVision/EEGLAB…), preloaded.
+def read_raw(path: Path, preload: bool = True, **kwargs) -> mne.io.BaseRaw:
+    """Read any file ``mne.io.read_raw`` understands (EDF/BDF/FIF/BrainVision/EEGLAB…).
 
     EDF/BDF files are first checked against their header for truncation; annotations that are not valid
     UTF-8 (older recorders write Latin-1) are read as Latin-1.
@@ -54,13 +54,15 @@ def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
     ----------
     path : Path
         The recording.
+    preload : bool
+        Load the data now (True) or read them from disk on demand (False, bounded memory).
     **kwargs
         Passed to ``mne.io.read_raw``.
 
     Returns
     -------
     mne.io.BaseRaw
-        The preloaded recording.
+        The recording.
     """
     path = Path(path)
     if not path.is_file():
@@ -69,11 +71,11 @@ def read_raw(path: Path, **kwargs) -> mne.io.BaseRaw:
         check_edf_complete(path)
     try:
         try:
-            return mne.io.read_raw(path, preload=True, verbose="error", **kwargs)
+            return mne.io.read_raw(path, preload=preload, verbose="error", **kwargs)
         except Exception as exc:  # MNE raises a bare Exception for undecodable EDF annotations
             if path.suffix.lower() not in (".edf", ".bdf") or "encoding" in kwargs or not _is_encoding_error(exc):
                 raise
-            return mne.io.read_raw(path, preload=True, verbose="error", encoding="latin1", **kwargs)
+            return mne.io.read_raw(path, preload=preload, verbose="error", encoding="latin1", **kwargs)
     except Exception as exc:  # MNE raises many types for bad files
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else f"{type(exc).__name__} in MNE's reader"
         raise DataError(f"{path}: cannot read as an EEG recording ({detail}); eegrecon reads what mne.io.read_raw "

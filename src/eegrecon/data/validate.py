@@ -100,7 +100,7 @@ def check_volts(data: np.ndarray, ch_names: list[str], where: str) -> None:
                         "file's physical unit (it may be nV or already scaled twice)")
 
 
-def check_units(data: np.ndarray, units: str | None, where: str) -> str | None:
+def check_units(data: np.ndarray | None, units: str | None, where: str, std: np.ndarray | None = None) -> str | None:
     """Warn when amplitudes do not look like scalp EEG in ``units``.
 
     Parameters
@@ -111,16 +111,19 @@ def check_units(data: np.ndarray, units: str | None, where: str) -> str | None:
         The unit the caller declared; None skips the check.
     where : str
         The file or object, for the message.
+    std : ndarray or None
+        Per-channel std already computed (e.g. by :class:`ChannelStats` over a long file); then ``data`` is
+        not read and may be None.
 
     Returns
     -------
     str or None
         The warning's text, or None when the data look plausible.
     """
-    if units is None or data.size == 0:
+    if units is None or (std is None and data.size == 0):
         return None
     check_option("units", units, UNITS)
-    std = np.std(data, axis=-1)
+    std = np.std(data, axis=-1) if std is None else np.asarray(std)
     std = std[std > 0]
     if not len(std):
         return None
@@ -152,7 +155,84 @@ def clipped_channels(data: np.ndarray, min_fraction: float = 0.005) -> np.ndarra
     ndarray of int
         Indices of the clipped channels.
     """
-    n = data.shape[1]
-    hits = np.maximum((data == data.max(axis=1, keepdims=True)).sum(axis=1),
-                      (data == data.min(axis=1, keepdims=True)).sum(axis=1))
-    return np.flatnonzero((hits >= max(5, min_fraction * n)) & (data.std(axis=1) > 0))
+    return ChannelStats(data.shape[0]).update(np.asarray(data)).clipped(min_fraction)
+
+
+class ChannelStats:
+    """Per-channel statistics gathered chunk by chunk, equal to those of the whole recording (bounded memory).
+
+    Feeds the checks the Denoiser reports: flat channels (peak-to-peak ≤ 1e-12 × the recording's peak),
+    clipped channels (see :func:`clipped_channels`), the median channel std for the unit check.
+
+    Parameters
+    ----------
+    n_chans : int
+        Channels.
+    """
+
+    def __init__(self, n_chans: int):
+        self.n = 0
+        self.min = np.full(n_chans, np.inf)
+        self.max = np.full(n_chans, -np.inf)
+        self.at_min = np.zeros(n_chans, dtype=np.int64)
+        self.at_max = np.zeros(n_chans, dtype=np.int64)
+        self._sum = np.zeros(n_chans)
+        self._sumsq = np.zeros(n_chans)
+
+    def update(self, data: np.ndarray) -> ChannelStats:
+        """Add the next samples.
+
+        Parameters
+        ----------
+        data : ndarray, shape (n_chans, n)
+            Consecutive samples of every channel.
+
+        Returns
+        -------
+        ChannelStats
+            ``self``.
+        """
+        if data.shape[1] == 0:
+            return self
+        for extreme, count, new, better in ((self.min, self.at_min, data.min(axis=1), np.less),
+                                            (self.max, self.at_max, data.max(axis=1), np.greater)):
+            hits = (data == new[:, None]).sum(axis=1)
+            count[:] = np.where(better(new, extreme), hits, np.where(new == extreme, count + hits, count))
+            extreme[:] = np.where(better(new, extreme), new, extreme)
+        centre = data.mean(axis=1)  # shifted sums keep the variance accurate for signals with a large offset
+        if self.n == 0:
+            self._shift = centre
+        d = data - self._shift[:, None]
+        self._sum += d.sum(axis=1)
+        self._sumsq += (d * d).sum(axis=1)
+        self.n += data.shape[1]
+        return self
+
+    @property
+    def std(self) -> np.ndarray:
+        """Per-channel standard deviation."""
+        if self.n == 0:
+            return np.zeros_like(self._sum)
+        mean = self._sum / self.n
+        return np.sqrt(np.maximum(self._sumsq / self.n - mean * mean, 0.0))
+
+    def flat(self) -> np.ndarray:
+        """Boolean mask of channels that are constant up to 1e-12 of the recording's peak amplitude."""
+        peak = float(np.max(np.maximum(np.abs(self.min), np.abs(self.max)))) if self.n else 0.0
+        return (self.max - self.min) <= 1e-12 * max(peak, 1e-300)
+
+    def clipped(self, min_fraction: float = 0.005) -> np.ndarray:
+        """Indices of channels whose min or max repeats in ≥ ``min_fraction`` of samples (and ≥ 5 times).
+
+        Parameters
+        ----------
+        min_fraction : float
+            Fraction of samples at the extreme that marks a channel as clipped.
+
+        Returns
+        -------
+        ndarray of int
+            Channel indices.
+        """
+        hits = np.maximum(self.at_min, self.at_max)
+        return np.flatnonzero((hits >= max(5, min_fraction * self.n)) & (self.max > self.min))

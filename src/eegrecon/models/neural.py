@@ -11,10 +11,48 @@ from eegrecon.errors import EegreconError
 from eegrecon.method import Method
 from eegrecon.models.checkpoint import load_weights, read_meta
 from eegrecon.models.registry import build_model
+from eegrecon.options import check_option
+
+#: numeric precision of inference: "float32", "bfloat16" (autocast; about 2× faster where the CPU computes
+#: bf16 natively, AVX-512-BF16/AMX) or "auto" (bfloat16 where native, else float32)
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (oneDNN says so); emulated bf16 is slower than float32.
+
+    Returns
+    -------
+    bool
+        True on CPUs with AVX-512-BF16 or AMX.
+    """
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # pragma: no cover - older or non-oneDNN builds
+        return False
+
+
+def resolve_precision(precision: str) -> str:
+    """``"auto"`` → ``"bfloat16"`` where native, else ``"float32"``; the others unchanged.
+
+    Parameters
+    ----------
+    precision : {"auto", "float32", "bfloat16"}
+        Requested precision.
+
+    Returns
+    -------
+    str
+        ``"float32"`` or ``"bfloat16"``.
+    """
+    check_option("precision", precision, PRECISIONS)
+    if precision == "auto":
+        return "bfloat16" if native_bf16() else "float32"
+    return precision
 
 
 @torch.inference_mode()
-def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512) -> np.ndarray:
+def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512, precision: str = "float32") -> np.ndarray:
     """Run ``model`` on normalised single-channel windows, ``batch`` at a time.
 
     Parameters
@@ -25,6 +63,8 @@ def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512) -> np.n
         Normalised windows.
     batch : int
         Windows per forward pass.
+    precision : {"auto", "float32", "bfloat16"}
+        Arithmetic of the forward pass (see :data:`PRECISIONS`); inputs and outputs stay float32/float64.
 
     Returns
     -------
@@ -32,8 +72,12 @@ def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512) -> np.n
         The model's output, float64.
     """
     model.eval()
-    outs = [model(torch.from_numpy(np.ascontiguousarray(noisy[i:i + batch], dtype=np.float32))[:, None, :])[:, 0]
-            for i in range(0, len(noisy), batch)]
+    bf16 = resolve_precision(precision) == "bfloat16"
+    outs = []
+    for i in range(0, len(noisy), batch):
+        x = torch.from_numpy(np.ascontiguousarray(noisy[i:i + batch], dtype=np.float32))[:, None, :]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            outs.append(model(x)[:, 0].float())
     return torch.cat(outs).double().numpy() if outs else np.empty_like(noisy, dtype=np.float64)
 
 
@@ -51,16 +95,19 @@ class NeuralMethod(Method):
         Row label; default the config's model name or the class name.
     batch : int
         Windows per forward pass.
+    precision : {"auto", "float32", "bfloat16"}
+        Arithmetic of inference (:data:`PRECISIONS`).
     """
 
     def __init__(self, model: torch.nn.Module, meta: dict | None = None, name: str | None = None,
-                 batch: int = 512):
+                 batch: int = 512, precision: str = "float32"):
         for attr in ("sfreq", "n_times"):
             if not hasattr(model, attr):
                 raise EegreconError(f"{type(model).__name__} has no attribute {attr!r}: a network used as a "
                                     "denoiser must say its rate (sfreq, Hz) and window (n_times, samples); build "
                                     "it from eegrecon.models (DenoisingModel) or set both attributes")
         self.model, self.meta, self.batch = model, meta or {}, batch
+        self.precision = precision
         self.name = name or self.meta.get("model", type(model).__name__)
 
     @classmethod
@@ -105,4 +152,4 @@ class NeuralMethod(Method):
         if abs(sfreq - self.sfreq) > 1e-6:
             raise EegreconError(f"model {self.name} expects {self.sfreq:g} Hz windows, got {sfreq:g} Hz; "
                                 "resample first (eegrecon.Denoiser does this for you)")
-        return predict(self.model, np.asarray(noisy), self.batch)
+        return predict(self.model, np.asarray(noisy), self.batch, self.precision)
