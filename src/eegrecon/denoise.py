@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 from scipy.signal import welch
 
-from eegrecon.data.preprocess import bandpass, notch
+from eegrecon.data.preprocess import bandpass, hop_for, notch
 from eegrecon.data.validate import ChannelStats, channel_names, check_finite, check_units
 from eegrecon.errors import DataError, EegreconError, OptionError
 from eegrecon.estimator import Estimator, check_is_fitted
@@ -290,9 +290,24 @@ class Denoiser(Estimator):
     def _lowpasses(self, sfreq: float) -> bool:
         return self.above_band == "lowpass" and sfreq > self.sfreq_ + 1e-9
 
-    def _plan(self, sfreq: float, n_times: int) -> tuple[int, int, int]:
-        """(kept samples per chunk, context samples per side, quantum) at ``sfreq``."""
-        quantum = chunk_quantum(sfreq, self.sfreq_, self.n_window_, self.overlap)
+    def chunk_plan(self, sfreq: float, n_times: int) -> tuple[int, int, int]:
+        """How a signal at ``sfreq`` is cut: kept samples per chunk, context per side, and the quantum chunk starts
+        are multiples of (:func:`~eegrecon.inference.chunk_quantum`).
+
+        Parameters
+        ----------
+        sfreq : float
+            The signal's rate, Hz.
+        n_times : int
+            Its length, samples (the chunk when ``chunk_s`` is None).
+
+        Returns
+        -------
+        (int, int, int)
+            Samples at ``sfreq``.
+        """
+        hop_for(self.n_window_, self.overlap)  # a bad overlap is an OptionError before any work
+        quantum = chunk_quantum(sfreq, self.sfreq_)
         margin = chunk_margin(sfreq, self.sfreq_, self.n_window_)
         if self.line_freq:
             margin += int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_freq) * sfreq))
@@ -304,11 +319,28 @@ class Denoiser(Estimator):
         chunk = n_times if self.chunk_s is None else int(np.ceil(self.chunk_s * sfreq))
         return chunk, margin, quantum
 
-    def _clean_segment(self, x: np.ndarray, sfreq: float) -> np.ndarray:
-        """Notch, denoise and apply the above-band policy to a contiguous stretch of signal (n_rows, n)."""
+    def clean_segment(self, x: np.ndarray, sfreq: float, start: int = 0) -> np.ndarray:
+        """Notch, denoise and apply the above-band policy to a contiguous stretch of signal, without checks: the
+        step every chunk goes through.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n_rows, n)
+            Signals at ``sfreq``.
+        sfreq : float
+            Their rate, Hz.
+        start : int
+            Index of ``x[:, 0]`` in the whole signal (a multiple of the quantum of :meth:`chunk_plan`).
+
+        Returns
+        -------
+        ndarray, shape (n_rows, n)
+            Cleaned, float64.
+        """
         if self.line_freq:
             x = notch(x, sfreq, self.line_freq)
-        x = denoise_signals(x, sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap, self.batch_size)
+        x = denoise_signals(x, sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap, self.batch_size,
+                            start=start)
         return bandpass(x, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_) if self._lowpasses(sfreq) else x
 
     def _survey(self, read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str,
@@ -332,6 +364,7 @@ class Denoiser(Estimator):
                        units: str | None) -> np.ndarray:
         """Fill the report from the survey; the indices of the rows to clean (not flat)."""
         self.report_["units_warning"] = check_units(None, units, where, std=stats.std)
+        self.report_["precision"] = getattr(self.method_, "precision", None)
         names = channel_names(len(stats.std), ch_names)
         flat = stats.flat()
         self.report_["flat_channels"] = [names[i] for i in np.flatnonzero(flat)]
@@ -359,7 +392,7 @@ class Denoiser(Estimator):
         time of samples returned exactly as read (``bad_*`` annotations).
         """
         runs = [(0, n_times)] if not runs else runs
-        chunk, margin, quantum = self._plan(sfreq, n_times)
+        chunk, margin, quantum = self.chunk_plan(sfreq, n_times)
         live = self._report_checks(self._survey(read, n_rows, n_times, sfreq, where, ch_names, chunk),
                                    ch_names, sfreq, where, units)
         shortest = min(stop - start for start, stop in runs)
@@ -378,7 +411,7 @@ class Denoiser(Estimator):
                 orig = np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)
                 out = orig.copy()
                 if len(live):
-                    out[live] = self._clean_segment(orig[live], sfreq)
+                    out[live] = self.clean_segment(orig[live], sfreq, ra)
                 out, orig = out[:, a - ra:b - ra], orig[:, a - ra:b - ra]
                 if keep is not None:
                     mask = keep[r0 + a:r0 + b]

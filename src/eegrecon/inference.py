@@ -14,7 +14,6 @@ same number of windows, the edges included.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from math import gcd
 
 import numpy as np
 from scipy.signal import get_window
@@ -192,7 +191,7 @@ def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, 
 
 
 def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
-                        batch: int = 1024) -> np.ndarray:
+                        batch: int = 1024, phase: int = 0) -> np.ndarray:
     """Denoise continuous signals at the model rate with Hann-weighted overlap-add.
 
     Parameters
@@ -207,6 +206,9 @@ def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: flo
         Overlap between windows, in [0, 1).
     batch : int
         Windows per call of ``fn``.
+    phase : int
+        Position of ``x[:, 0]`` on the window grid (its index in the whole signal, modulo the hop): a chunk
+        of a longer signal then gets the windows the whole signal would have. 0 for a whole signal.
 
     Returns
     -------
@@ -215,16 +217,17 @@ def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: flo
     """
     n = x.shape[1]
     hop = hop_for(n_window, overlap)
-    left, right = padded_length(n, n_window, hop)
-    xp = reflect_pad(x, left, right)
+    phase = phase % hop
+    left, right = padded_length(n + phase, n_window, hop)
+    xp = reflect_pad(x, left + phase, right)
     num, norm = np.zeros_like(xp), np.zeros(xp.shape[1])
     add_windows(xp, window_starts(xp.shape[1], n_window, hop), fn, n_window, synthesis_weights(n_window, hop),
                 num, norm, batch)
-    return (num / norm)[:, left:left + n]
+    return (num / norm)[:, left + phase:left + phase + n]
 
 
 def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: float, n_window: int,
-                    overlap: float = 0.5, batch: int = 1024, max_signals: int = 16) -> np.ndarray:
+                    overlap: float = 0.5, batch: int = 1024, max_signals: int = 16, start: int = 0) -> np.ndarray:
     """Denoise continuous signals at any rate, in the caller's units.
 
     Off the model rate, only the model's *correction* (input − output at the model rate) is resampled back
@@ -249,6 +252,9 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
         Windows per call of ``fn``.
     max_signals : int
         Signals processed at once (bounds memory on long, many-channel recordings).
+    start : int
+        Index of ``x[:, 0]`` in the whole signal when ``x`` is a chunk of it (a multiple of
+        :func:`chunk_quantum`): the chunk then gets the whole signal's windows.
 
     Returns
     -------
@@ -258,13 +264,17 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     x = np.asarray(x, dtype=np.float64)
     out = np.empty_like(x)
     same_rate = abs(sfreq - model_sfreq) < 1e-9
+    up, down = resample_ratio(sfreq, model_sfreq)
+    if start % down:
+        raise ValueError(f"a chunk must start at a multiple of {down} samples (got {start}): see chunk_quantum")
+    phase = start // down * up
     for i in range(0, x.shape[0], max_signals):  # bounds memory on long, many-channel recordings
         part = x[i:i + max_signals]
         if same_rate:
-            out[i:i + max_signals] = overlap_add_denoise(part, fn, n_window, overlap, batch)
+            out[i:i + max_signals] = overlap_add_denoise(part, fn, n_window, overlap, batch, phase)
             continue
         at_model = resample(part, sfreq, model_sfreq)
-        correction = at_model - overlap_add_denoise(at_model, fn, n_window, overlap, batch)
+        correction = at_model - overlap_add_denoise(at_model, fn, n_window, overlap, batch, phase)
         back = resample(correction, model_sfreq, sfreq)
         n = part.shape[1]
         back = back[:, :n] if back.shape[1] >= n else np.pad(back, ((0, 0), (0, n - back.shape[1])), mode="edge")
@@ -272,12 +282,12 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     return out
 
 
-def chunk_quantum(sfreq: float, model_sfreq: float, n_window: int, overlap: float = 0.5) -> int:
-    """Input samples that a chunk's start must be a multiple of for its windows to fall on the whole signal's grid.
+def chunk_quantum(sfreq: float, model_sfreq: float) -> int:
+    """Input samples that a chunk's start must be a multiple of for it to be resampled as in the whole signal.
 
-    The whole-signal path puts model windows every ``hop`` model samples from the signal's start, and polyphase
-    resampling by ``up/down`` maps input sample ``k·down`` onto model sample ``k·up``. A chunk starting at a
-    multiple of the quantum therefore sees the same resampled samples and the same windows as the whole signal.
+    Polyphase resampling by ``up/down`` maps input sample ``k·down`` onto model sample ``k·up``, so a chunk that
+    starts at a multiple of ``down`` sees exactly the whole signal's resampled samples; its windows are then put on
+    the whole signal's grid by :func:`overlap_add_denoise`'s ``phase``. 1 at the model's rate.
 
     Parameters
     ----------
@@ -285,19 +295,13 @@ def chunk_quantum(sfreq: float, model_sfreq: float, n_window: int, overlap: floa
         Input rate, Hz.
     model_sfreq : float
         The model's rate, Hz.
-    n_window : int
-        Model window, samples.
-    overlap : float
-        Overlap between windows, in [0, 1).
 
     Returns
     -------
     int
         The quantum, input samples.
     """
-    hop = hop_for(n_window, overlap)
-    up, down = resample_ratio(sfreq, model_sfreq)
-    return down * (hop // gcd(up, hop))
+    return resample_ratio(sfreq, model_sfreq)[1]
 
 
 def chunk_margin(sfreq: float, model_sfreq: float, n_window: int) -> int:

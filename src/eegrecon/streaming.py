@@ -1,16 +1,21 @@
-"""Chunk-by-chunk denoising with a fixed latency, equal to the offline result.
+"""Chunk-by-chunk denoising of live data at any rate, equal to the offline :class:`~eegrecon.denoise.Denoiser`.
 
-    sd = StreamingDenoiser(n_chans=8)  # the default shipped model
-    for chunk in acquisition:             # (n_chans, any number of samples) at the model's rate
-        out = sd.push(chunk)              # cleaned samples that are final (possibly none yet)
-    out = sd.flush()                      # the rest, at the end of the recording
+    sd = StreamingDenoiser(n_chans=8, sfreq=500.0)  # the default shipped model; any input rate
+    for chunk in acquisition:                        # (n_chans, any number of samples) at sfreq
+        out = sd.push(chunk)                         # cleaned samples that are final (possibly none yet)
+    out = sd.flush()                                 # the rest, at the end of the recording
 
-Latency: fixed. Sample t is returned by the ``push`` that brings the input to t + ``latency_samples``
-(one model window: 512 samples = 2 s for the 256-Hz models), plus the compute time of that push. It uses the offline
-windows (same hop, same Hann weights, same reflect padding at the start and end), so the concatenated output
-equals :func:`~eegrecon.inference.overlap_add_denoise` on the whole recording up to float32 rounding
-(the network sees other batch sizes; tested within 1e-5 of the signal's peak amplitude).
-Input must be at the model's rate; resample upstream otherwise.
+How: incoming samples are buffered; as soon as a span of input has the right-hand context that the model's
+windows, resampling and filters need (:meth:`~eegrecon.denoise.Denoiser.chunk_plan`), it is cleaned exactly as
+the offline Denoiser cleans a chunk (same windows on the same grid, same resampling, same filters) and
+returned. The concatenated output therefore equals ``Denoiser(...).transform(x, sfreq=sfreq)`` on the whole
+recording (tested to 1e-12 of the signal's std without the low-pass option).
+
+Latency: sample t is returned by the ``push`` that brings the input to at most t + ``latency_samples``, where
+``latency_samples`` = context + one quantum (:func:`~eegrecon.inference.chunk_quantum`: the resampling's
+``down`` factor), plus that push's compute time. For the 256-Hz models (measured by ``latency_s``): 2.0 s at
+256 Hz, 2.2 s at 160 Hz, 3.0 s at 250 Hz, 2.5 s at 500 Hz, 2.25 s at 1 kHz (one 2-s model window plus the
+resampling filters); a mains notch (``line_freq``) adds its settling time (10 s in all at 500 Hz with 50 Hz).
 """
 
 from __future__ import annotations
@@ -18,9 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from eegrecon.data.validate import check_finite
-from eegrecon.denoise import resolve_method
-from eegrecon.errors import DataError, EegreconError
-from eegrecon.inference import add_windows, hop_for, lead_padding, padded_length, reflect_pad, synthesis_weights
+from eegrecon.denoise import Denoiser, _check_sfreq
+from eegrecon.errors import DataError
 from eegrecon.models.pretrained import DEFAULT_MODEL
 
 
@@ -35,62 +39,47 @@ class StreamingDenoiser:
         Channels per chunk.
     overlap : float
         Overlap between model windows, in [0, 1).
+    sfreq : float or None
+        Rate of the incoming samples, Hz; None: the model's own rate. Other rates are resampled inside.
+    line_freq : float or None
+        Mains frequency to notch before the model (adds latency: see the module docstring).
+    precision : {"auto", "float32", "bfloat16"}
+        Arithmetic of the network (see :class:`~eegrecon.denoise.Denoiser`).
     """
 
-    def __init__(self, model=DEFAULT_MODEL, n_chans: int = 1, overlap: float = 0.5):
+    def __init__(self, model=DEFAULT_MODEL, n_chans: int = 1, overlap: float = 0.5, sfreq: float | None = None,
+                 line_freq: float | None = None, precision: str = "auto"):
         self.model, self.n_chans, self.overlap = model, n_chans, overlap
-        self.method_ = resolve_method(model)
-        if self.method_.sfreq is None or self.method_.n_times is None:
-            raise EegreconError(f"{self.method_!r} does not say which rate and window it works at")
-        self.sfreq = float(self.method_.sfreq)
-        self.n_window = int(self.method_.n_times)
-        self.hop = hop_for(self.n_window, overlap)
-        self.left = lead_padding(self.n_window, self.hop)
-        self.weights = synthesis_weights(self.n_window, self.hop)
+        self.denoiser_ = Denoiser(model, overlap=overlap, line_freq=line_freq, precision=precision).fit()
+        self.method_ = self.denoiser_.method_
+        self.n_window = self.denoiser_.n_window_
+        self.sfreq = self.denoiser_.sfreq_ if sfreq is None else _check_sfreq(sfreq, "StreamingDenoiser")
+        _, margin, self.quantum = self.denoiser_.chunk_plan(self.sfreq, 0)
+        self.margin = -(-margin // self.quantum) * self.quantum  # as offline chunks: whole quanta of context
         self.reset()
 
     @property
     def latency_samples(self) -> int:
-        """Samples between an input sample's arrival and its output (one model window)."""
-        return self.n_window
+        """Most input samples between a sample's arrival and its output (context + one quantum)."""
+        return self.margin + self.quantum
+
+    @property
+    def latency_s(self) -> float:
+        """:attr:`latency_samples` in seconds."""
+        return self.latency_samples / self.sfreq
 
     def reset(self) -> None:
         """Forget all input (start a new recording)."""
+        self._buf = np.zeros((self.n_chans, 0))  # input from absolute sample _base on
+        self._base = 0
         self._n = 0  # input samples received
         self._emitted = 0  # input samples returned
-        self._pending = np.zeros((self.n_chans, 0))  # input before the start padding can be built
-        self._tail = np.zeros((self.n_chans, 0))  # the last n_window + 1 input samples (for the end padding)
-        self._xp: np.ndarray | None = None  # padded input from padded index _base on
-        self._num = np.zeros((self.n_chans, 0))  # overlap-add numerator, same coordinates as _xp
-        self._den = np.zeros(0)
-        self._base = 0
-        self._next_window = 0  # padded index of the next window to run
 
-    def _append(self, x: np.ndarray) -> None:
-        self._xp = np.concatenate([self._xp, x], axis=1)
-        self._num = np.pad(self._num, ((0, 0), (0, x.shape[1])))
-        self._den = np.pad(self._den, (0, x.shape[1]))
-
-    def _run_windows(self) -> None:
-        """Run every window that lies inside the padded input received so far."""
-        end = self._base + self._xp.shape[1]
-        starts = np.arange(self._next_window, end - self.n_window + 1, self.hop)
-        if not len(starts):
-            return
-        add_windows(self._xp, starts - self._base, lambda w: self.method_.denoise(w, self.sfreq), self.n_window,
-                    self.weights, self._num, self._den)
-        self._next_window = int(starts[-1] + self.hop)
-
-    def _emit(self, upto: int) -> np.ndarray:
-        """Return input samples [emitted, upto), then drop buffered samples no longer needed."""
-        a, b = self._emitted + self.left - self._base, upto + self.left - self._base
-        out = self._num[:, a:b] / self._den[a:b]
-        self._emitted = upto
-        keep_from = min(self._next_window, self._emitted + self.left) - self._base
-        if keep_from > 0:
-            self._xp, self._num, self._den = self._xp[:, keep_from:], self._num[:, keep_from:], self._den[keep_from:]
-            self._base += keep_from
-        return out
+    def _clean(self, start: int, stop: int, read_stop: int) -> np.ndarray:
+        """Cleaned samples [start, stop), computed from input [start − context, read_stop)."""
+        lo = max(0, start - self.margin)
+        seg = self._buf[:, lo - self._base:read_stop - self._base]
+        return self.denoiser_.clean_segment(seg, self.sfreq, lo)[:, start - lo:stop - lo]
 
     def push(self, chunk: np.ndarray) -> np.ndarray:
         """Add a chunk and return the samples that are now final.
@@ -98,7 +87,7 @@ class StreamingDenoiser:
         Parameters
         ----------
         chunk : ndarray, shape (n_chans, n)
-            New samples at the model's rate, any unit.
+            New samples at :attr:`sfreq`, any unit.
 
         Returns
         -------
@@ -109,45 +98,27 @@ class StreamingDenoiser:
         if chunk.ndim != 2 or chunk.shape[0] != self.n_chans:
             raise DataError(f"expected a chunk of shape ({self.n_chans}, n_samples), got {chunk.shape}")
         check_finite(chunk, None, "chunk")
+        self._buf = np.concatenate([self._buf, chunk], axis=1)
         self._n += chunk.shape[1]
-        self._tail = np.concatenate([self._tail, chunk], axis=1)[:, -(self.n_window + 1):]
-        if self._xp is None:
-            self._pending = np.concatenate([self._pending, chunk], axis=1)
-            if self._pending.shape[1] <= self.left:  # the start padding reflects `left` samples: wait for them
-                return np.zeros((self.n_chans, 0))
-            self._xp = np.zeros((self.n_chans, 0))
-            chunk, self._pending = reflect_pad(self._pending, self.left, 0), None
-        self._append(chunk)
-        self._run_windows()
-        # Sample t is final once every window covering it has run, which is always true by the time the input
-        # reaches t + n_window; returning exactly then makes the latency fixed.
-        final = self._n - self.latency_samples
-        assert final <= self._next_window - self.left
-        return self._emit(max(final, self._emitted))
+        ready = (self._n - self.margin) // self.quantum * self.quantum  # has its full right-hand context
+        if ready <= self._emitted:
+            return np.zeros((self.n_chans, 0))
+        out = self._clean(self._emitted, ready, ready + self.margin)
+        self._emitted = ready
+        drop = max(0, self._emitted - self.margin - self._base)  # left context the next span still needs
+        self._buf, self._base = self._buf[:, drop:], self._base + drop
+        return out
 
     def flush(self) -> np.ndarray:
-        """End of recording: pad the end like the offline path and return every remaining sample.
+        """End of recording: clean every remaining sample (the end is handled as offline) and reset.
 
         Returns
         -------
         ndarray, shape (n_chans, m)
-            The remaining cleaned samples; the state is reset for a new recording.
+            The remaining cleaned samples.
         """
-        n = self._n
-        if n < 2:
+        if self._n < 2:
             raise DataError("need at least 2 samples before flush()")
-        left, right = padded_length(n, self.n_window, self.hop)
-        done = self._emitted
-        if self._xp is None or n <= self.n_window + 1:  # short recording: all of it is still buffered; redo it
-            whole = self._tail if self._xp is not None else self._pending
-            xp = reflect_pad(whole, left, right)
-            self._xp, self._base, self._next_window = xp, 0, 0
-            self._num, self._den = np.zeros_like(xp), np.zeros(xp.shape[1])
-            self._emitted = 0
-        elif right:
-            self._append(reflect_pad(self._tail, 0, right)[:, -right:])
-        self._run_windows()
-        start = self._emitted
-        out = self._emit(n)[:, done - start:]  # samples [start, n); return only those not yet returned
+        out = self._clean(self._emitted, self._n, self._n) if self._n > self._emitted else np.zeros((self.n_chans, 0))
         self.reset()
         return out
