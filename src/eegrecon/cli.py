@@ -163,14 +163,20 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             ensemble: bool = typer.Option(False, help="test-time ensemble (sign flip × time reversal; 4× slower)"),
             above_band: str = typer.Option("keep", "--above-band", help="content above the model's band (115 Hz "
                                            "for 256-Hz models) in faster recordings: 'keep' it as recorded "
-                                           "(default) or 'lowpass' the output there")) -> None:
-    """Clean recordings with a trained model: same format out where MNE can export it (EDF, FIF, BrainVision),
-    else FIF (said per file). EEG channels only; bad channels and bad_* annotations are left untouched."""
+                                           "(default) or 'lowpass' the output there"),
+            chunk_s: float = typer.Option(120.0, "--chunk-s", help="seconds cleaned at once: memory grows with it, "
+                                          "the output does not depend on it"),
+            precision: str = typer.Option("auto", "--precision", help="network arithmetic: 'auto' (bfloat16 where "
+                                          "the CPU computes it natively), 'float32' or 'bfloat16'")) -> None:
+    """Clean recordings with a trained model, in bounded memory (any length): EDF and BDF are rewritten in place
+    (header kept), FIF and BrainVision written by MNE, other formats as FIF (said per file). EEG channels only;
+    bad channels and bad_* annotations are left untouched; EDF+D gaps and boundary annotations split the signal."""
     from rich.progress import BarColumn
 
     from eegrecon.files import clean_files
 
     check_option("--above-band", above_band, ABOVE_BAND_POLICIES)
+    check_option("--precision", precision, ("auto", "float32", "bfloat16"))
     missing = [str(p) for p in inputs if not p.is_file()]
     if missing:
         raise EegreconError(f"input file(s) not found: {', '.join(missing)}")
@@ -179,7 +185,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
                               on_done=lambda _: prog.advance(task), line_freq=line_freq, ensemble=ensemble,
-                              above_band=above_band)
+                              above_band=above_band, chunk_s=chunk_s, precision=precision)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -197,6 +203,12 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                          f"{done}")
         if r.get("padded"):
             extra.append("shorter than one window: padded")
+        if r.get("segments", 1) > 1:
+            extra.append(f"{r['segments']} contiguous segments (gaps/boundaries) cleaned separately")
+        if r.get("excluded"):
+            extra.append("not cleaned: " + "; ".join(f"{c} ({why})" for c, why in list(r["excluded"].items())[:4]))
+        if r.get("digital_clipped_samples"):
+            extra.append(f"{r['digital_clipped_samples']} samples clipped to the file's digital range")
         if r.get("clipped_channels"):
             extra.append(f"look clipped: {', '.join(r['clipped_channels'][:5])}")
         if r.get("flat_channels"):

@@ -166,15 +166,18 @@ def name_says_not_eeg(name: str) -> bool:
     return any(t.startswith(_NOT_EEG_TOKENS) for t in tokens) or any(t in ("ref", "reference") for t in tokens)
 
 
-def _bad_annotation_mask(inst, n_times: int) -> np.ndarray:
-    """True where a ``bad_*`` annotation covers the sample (MNE Raw)."""
-    mask = np.zeros(n_times, bool)
+def _bad_spans(inst) -> list[tuple[int, int]]:
+    """Sample spans [start, stop) (from the Raw's first sample) covered by ``bad_*`` annotations."""
     sfreq, first = inst.info["sfreq"], inst.first_time
-    for ann in inst.annotations:
-        if str(ann["description"]).lower().startswith("bad"):
-            start = int(round((ann["onset"] - first) * sfreq))
-            stop = int(round((ann["onset"] - first + ann["duration"]) * sfreq))
-            mask[max(start, 0):max(min(stop, n_times), 0)] = True
+    return [(int(round((ann["onset"] - first) * sfreq)), int(round((ann["onset"] - first + ann["duration"]) * sfreq)))
+            for ann in inst.annotations if str(ann["description"]).lower().startswith("bad")]
+
+
+def _span_mask(spans: list[tuple[int, int]], start: int, stop: int) -> np.ndarray:
+    """True where one of ``spans`` covers a sample of [start, stop)."""
+    mask = np.zeros(stop - start, bool)
+    for a, b in spans:
+        mask[max(a - start, 0):max(min(b, stop) - start, 0)] = True
     return mask
 
 
@@ -385,11 +388,12 @@ class Denoiser(Estimator):
 
     def _iter_clean(self, read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str,
                     ch_names: list[str] | None = None, runs: Sequence[tuple[int, int]] | None = None,
-                    keep: np.ndarray | None = None, units: str | None = "V") -> Iterator[tuple[int, int, np.ndarray]]:
+                    keep: list[tuple[int, int]] | None = None,
+                    units: str | None = "V") -> Iterator[tuple[int, int, np.ndarray]]:
         """Clean ``n_rows`` signals read chunk by chunk; yields ``(start, stop, cleaned)`` tiling [0, n_times).
 
-        ``runs``: contiguous stretches cleaned as separate signals (default: one). ``keep``: boolean mask over
-        time of samples returned exactly as read (``bad_*`` annotations).
+        ``runs``: contiguous stretches cleaned as separate signals (default: one). ``keep``: sample spans
+        returned exactly as read (``bad_*`` annotations).
         """
         runs = [(0, n_times)] if not runs else runs
         chunk, margin, quantum = self.chunk_plan(sfreq, n_times)
@@ -413,8 +417,8 @@ class Denoiser(Estimator):
                 if len(live):
                     out[live] = self.clean_segment(orig[live], sfreq, ra)
                 out, orig = out[:, a - ra:b - ra], orig[:, a - ra:b - ra]
-                if keep is not None:
-                    mask = keep[r0 + a:r0 + b]
+                if keep:
+                    mask = _span_mask(keep, r0 + a, r0 + b)
                     out[:, mask] = orig[:, mask]
                 yield r0 + a, r0 + b, out
 
@@ -572,8 +576,8 @@ class Denoiser(Estimator):
                 stop = min(n, start + int(120 * raw.info["sfreq"]))
                 yield start, stop, raw.get_data(start=start, stop=stop)
             return
-        keep = _bad_annotation_mask(raw, n)
-        self.report_["bad_annotation_s"] = float(keep.sum() / raw.info["sfreq"])
+        spans = [(max(a, 0), min(b, n)) for a, b in _bad_spans(raw) if b > 0 and a < n]
+        self.report_["bad_annotation_s"] = float(_span_mask(spans, 0, n).sum() / raw.info["sfreq"]) if spans else 0.0
         cuts = sorted({0, n, *(int(b) for b in boundaries if 0 < b < n), *_boundary_samples(raw)})
         runs = list(zip(cuts[:-1], cuts[1:]))
         others = np.setdiff1d(np.arange(len(raw.ch_names)), picks)
@@ -582,7 +586,7 @@ class Denoiser(Estimator):
             return raw.get_data(picks=picks, start=a, stop=b)
 
         for start, stop, block in self._iter_clean(read, len(picks), n, raw.info["sfreq"], where, names, runs,
-                                                   keep if keep.any() else None, units="V"):
+                                                   spans, units="V"):
             full = np.empty((len(raw.ch_names), stop - start))
             full[picks] = block
             if len(others):

@@ -103,6 +103,17 @@ class EdfLayout:
         return _VOLTS.get(self.units[signal].strip().lower())
 
 
+def _floats(values: list[str]) -> np.ndarray:
+    """Numbers of header fields; NaN where a field is not a number (such a signal is not rewritten)."""
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        try:
+            out[i] = float(v)
+        except ValueError:
+            pass
+    return out
+
+
 def read_edf_layout(path: str | Path) -> EdfLayout:
     """Parse the fixed and per-signal header of an EDF/BDF file.
 
@@ -128,8 +139,7 @@ def read_edf_layout(path: str | Path) -> EdfLayout:
                 return [sig[start + i * size:start + (i + 1) * size].decode("latin-1").strip() for i in range(n_sig)]
 
             labels, units = field(0, 16), field(96, 8)
-            phys_min, phys_max = (np.array(field(o, 8), dtype=float) for o in (104, 112))
-            dig_min, dig_max = (np.array(field(o, 8), dtype=float) for o in (120, 128))
+            phys_min, phys_max, dig_min, dig_max = (_floats(field(o, 8)) for o in (104, 112, 120, 128))
             spr = np.array(field(216, 8), dtype=int)
             layout = EdfLayout(path, 3 if head[0:1] == b"\xff" else 2, int(head[184:192]), int(head[236:244]),
                                float(head[244:252]), labels, units, spr, phys_min, phys_max, dig_min, dig_max,

@@ -3,20 +3,30 @@
 Never touches an input: outputs go to another folder, are written to a temporary name and renamed into place
 (atomic), and an existing output is only replaced with ``overwrite=True``.
 
-Memory does not grow with the recording's length for EDF, BDF and FIF (and any input written as FIF): the
-input is read on demand, cleaned ``chunk_s`` at a time, and written as it goes. EDF and BDF outputs are the
+Memory does not grow with the recording's length for EDF, BDF, BrainVision and FIF (and any input written as
+FIF): the input is read on demand, cleaned ``chunk_s`` at a time, and written as it goes. EDF and BDF outputs are the
 input file with the cleaned signals' data records rewritten (header, annotations, other channels and BDF's
-24-bit resolution kept byte for byte); FIF outputs are written by MNE from a Raw cleaned on read
-(:class:`~eegrecon.lazy_raw.CleanedRaw`). BrainVision is written by MNE's exporter, which needs the whole
-cleaned recording in memory.
+24-bit resolution kept byte for byte); BrainVision outputs are the input's three files with the cleaned
+channels overwritten in the binary data file (markers, format and orientation kept); FIF outputs are written by
+MNE from a Raw cleaned on read (:class:`~eegrecon.lazy_raw.CleanedRaw`). A BrainVision file this cannot rewrite
+(ASCII data) is written by MNE's exporter, which needs the whole cleaned recording in memory.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from eegrecon.atomic import atomic_files, atomic_path
+from eegrecon.brainvision_layout import (
+    BrainVisionLayout,
+    BrainVisionRewriter,
+    copy_brainvision,
+    read_brainvision_layout,
+)
 from eegrecon.data.readers import read_raw
 from eegrecon.denoise import Denoiser
 from eegrecon.edf_layout import EdfLayout, EdfRewriter, read_edf_layout, record_gaps
@@ -109,6 +119,9 @@ def _edf_plan(raw, path: Path) -> tuple[EdfLayout, dict[str, int], dict[str, str
             exclude[name] = f"sampled at {layout.spr[sig] / layout.record_s:g} Hz, not the recording's rate"
         elif layout.volts_per_unit(sig) is None:
             exclude[name] = f"physical unit {layout.units[sig]!r} is not a voltage"
+        elif not np.isfinite([layout.phys_min[sig], layout.phys_max[sig], layout.dig_min[sig],
+                              layout.dig_max[sig]]).all() or layout.phys_max[sig] == layout.phys_min[sig]:
+            exclude[name] = "its header's physical/digital range is unreadable"
     return layout, channel_signal, exclude, [g * spr_max for g in record_gaps(layout)]
 
 
@@ -129,6 +142,30 @@ def _write_edf(den: Denoiser, raw, plan, dest: Path) -> dict:
     return {"digital_clipped_samples": writer.clipped if writer else 0}
 
 
+def _brainvision_plan(raw, path: Path) -> BrainVisionLayout | None:
+    """The input's layout when its channels and length match MNE's reading (else MNE's exporter is used)."""
+    layout = read_brainvision_layout(path)
+    if layout is None or layout.names != list(raw.ch_names) or layout.n_times != raw.n_times:
+        return None
+    return layout
+
+
+def _write_brainvision(den: Denoiser, raw, layout: BrainVisionLayout, dest: Path) -> dict:
+    with atomic_files(dest.parent, dest.name) as tmp:
+        writer = None
+        try:
+            for start, _stop, block in den.iter_raw(raw):
+                if writer is None:
+                    rows = [raw.ch_names.index(c) for c in den.report_["channels"]]
+                    writer = BrainVisionRewriter(layout, copy_brainvision(layout, tmp, dest.stem), rows)
+                if writer.channels:
+                    writer.write(start, block[writer.channels])
+        finally:
+            if writer is not None:
+                writer.close()
+    return {"digital_clipped_samples": writer.clipped if writer else 0}
+
+
 def _write(raw, dest: Path, fmt: str) -> None:
     """Write ``raw`` to ``dest`` atomically (BrainVision's three files appear together, header last)."""
     with atomic_files(dest.parent, dest.name) as tmp:
@@ -142,7 +179,7 @@ def _write(raw, dest: Path, fmt: str) -> None:
 
 def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overwrite: bool = False,
                report: bool = False, line_freq: float | None = None, ensemble: bool = False,
-               above_band: str = "keep", chunk_s: float | None = 120.0) -> CleanResult:
+               above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto") -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -165,6 +202,8 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
         Content above the model's band: kept as recorded, or low-passed (see :class:`~eegrecon.denoise.Denoiser`).
     chunk_s : float or None
         Seconds cleaned at once (memory; the output does not depend on it). None: the whole recording.
+    precision : {"auto", "float32", "bfloat16"}
+        Network arithmetic (see :class:`~eegrecon.denoise.Denoiser`).
 
     Returns
     -------
@@ -180,10 +219,14 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
     raw = read_raw(path, preload=False)
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
-    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s).fit()
+    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s,
+                   precision=precision).fit()
     plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
+    layout = _brainvision_plan(raw, path) if fmt == "brainvision" and _suffix(path) == ".vhdr" else None
     if plan is not None:
         extra = _write_edf(den, raw, plan, dest)
+    elif layout is not None:
+        extra = _write_brainvision(den, raw, layout, dest)
     else:
         if fmt in ("edf", "bdf"):
             fmt, note = "fif", "the file's signals could not be matched to MNE's channels: written as FIF"
@@ -207,8 +250,12 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
 
 def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: int = 1, overwrite: bool = False,
                 report: bool = False, on_done=None, line_freq: float | None = None,
-                ensemble: bool = False, above_band: str = "keep") -> list[CleanResult | Exception]:
+                ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
+                precision: str = "auto") -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
+
+    With ``n_jobs`` > 1 each process gets ``cores // n_jobs`` PyTorch threads (at least 1), so that processes
+    and threads together never ask for more cores than the machine has.
 
     Parameters
     ----------
@@ -216,7 +263,7 @@ def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: i
         Recordings.
     out_dir : Path
         Output folder.
-    model, overwrite, report, line_freq, ensemble, above_band
+    model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision
         As for :func:`clean_file`.
     n_jobs : int
         Files cleaned at once.
@@ -230,9 +277,17 @@ def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: i
     """
     from joblib import Parallel, delayed
 
-    def one(p):
+    n_jobs = max(1, min(int(n_jobs), len(paths) or 1))
+    threads = max(1, (os.cpu_count() or 1) // n_jobs)
+
+    def one(p, threads=None):
+        if threads is not None:  # in a worker process: its share of the cores
+            import torch
+
+            torch.set_num_threads(threads)
         try:
-            return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band)
+            return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band, chunk_s,
+                              precision)
         except EegreconError as exc:
             return exc
 
@@ -240,7 +295,7 @@ def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: i
     if n_jobs == 1:
         gen = (one(p) for p in paths)
     else:
-        gen = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(one)(p) for p in paths)
+        gen = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(one)(p, threads) for p in paths)
     for res in gen:
         results.append(res)
         if on_done:

@@ -175,3 +175,42 @@ def test_mixed_rate_edf_leaves_the_slower_channel_untouched(tmp_path, small_chec
         a = lay.header_bytes + rec * lay.record_bytes + lay.offset(pz)
         b = a + int(lay.spr[pz]) * lay.width
         assert out[a:b] == src[a:b]
+
+
+def _write_brainvision(folder, data_v, sfreq, names, fmt, orientation, resolution_uv=0.1):
+    dtype = {"INT_16": "<i2", "IEEE_FLOAT_32": "<f4"}[fmt]
+    stored = data_v / (resolution_uv * 1e-6)
+    if fmt == "INT_16":
+        stored = np.clip(np.round(stored), -32768, 32767)
+    stored = stored.astype(dtype)
+    (folder / "b.eeg").write_bytes((stored.T if orientation == "MULTIPLEXED" else stored).tobytes())
+    chans = "\n".join(f"Ch{i + 1}={n},,{resolution_uv},µV" for i, n in enumerate(names))
+    (folder / "b.vhdr").write_text(
+        "Brain Vision Data Exchange Header File Version 1.0\n\n[Common Infos]\nCodepage=UTF-8\nDataFile=b.eeg\n"
+        f"MarkerFile=b.vmrk\nDataFormat=BINARY\nDataOrientation={orientation}\nNumberOfChannels={len(names)}\n"
+        f"SamplingInterval={1e6 / sfreq}\n\n[Binary Infos]\nBinaryFormat={fmt}\n\n[Channel Infos]\n{chans}\n\n"
+        "[Comment]\nkept verbatim\n", encoding="utf-8")
+    (folder / "b.vmrk").write_text(
+        "Brain Vision Data Exchange Marker File, Version 1.0\n\n[Common Infos]\nCodepage=UTF-8\nDataFile=b.eeg\n\n"
+        "[Marker Infos]\nMk1=New Segment,,1,1,0\nMk2=Stimulus,S  1,500,1,0\n", encoding="utf-8")
+    return folder / "b.vhdr"
+
+
+@pytest.mark.parametrize("fmt, orientation", [("IEEE_FLOAT_32", "MULTIPLEXED"), ("INT_16", "VECTORIZED")])
+def test_brainvision_rewritten_in_place(tmp_path, small_checkpoint, fmt, orientation):
+    sfreq = 500.0
+    x = _signals(sfreq, 30.0) * 1e-6
+    vhdr = _write_brainvision(tmp_path, x, sfreq, ["Fz", "Cz", "VEOG"], fmt, orientation)
+    res = clean_file(vhdr, tmp_path / "out", model=str(small_checkpoint), chunk_s=7.0)
+    out = res.output
+    assert out.name == "b_clean.vhdr" and sorted(p.name for p in out.parent.iterdir()) == [
+        "b_clean.eeg", "b_clean.vhdr", "b_clean.vmrk"]
+    assert "DataFile=b_clean.eeg" in out.read_text() and "MarkerFile=b_clean.vmrk" in out.read_text()
+    assert "kept verbatim" in out.read_text() and "S  1" in out.with_suffix(".vmrk").read_text()
+    orig = mne.io.read_raw_brainvision(vhdr, preload=True, verbose="error")
+    back = mne.io.read_raw_brainvision(out, preload=True, verbose="error")
+    np.testing.assert_array_equal(back.get_data(picks=["VEOG"]), orig.get_data(picks=["VEOG"]))
+    expected = Denoiser(str(small_checkpoint), chunk_s=None).fit().transform(orig).get_data(picks=["Fz", "Cz"])
+    step = 0.1e-6 if fmt == "INT_16" else 1e-6 * x.std()
+    assert np.abs(back.get_data(picks=["Fz", "Cz"]) - expected).max() <= 0.51 * step
+    assert not np.allclose(back.get_data(picks="Fz"), orig.get_data(picks="Fz"))

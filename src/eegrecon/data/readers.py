@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.io as sio
 
+from eegrecon.edf_layout import read_edf_layout
 from eegrecon.errors import DataError
 
 
@@ -25,23 +26,12 @@ def check_edf_complete(path: Path) -> None:
     path : Path
         The EDF or BDF file.
     """
-    path = Path(path)
-    with open(path, "rb") as fh:
-        head = fh.read(256)
-        try:
-            header_bytes, n_records, n_signals = int(head[184:192]), int(head[236:244]), int(head[252:256])
-            fh.seek(256 + n_signals * 216)
-            samples = [int(fh.read(8)) for _ in range(n_signals)]
-        except ValueError:
-            raise DataError(f"{path}: not a valid EDF/BDF header; the file is corrupt or not EDF") from None
-    if n_records < 0:
-        return  # unknown record count (recording not closed): MNE infers it from the size
-    width = 3 if path.suffix.lower() == ".bdf" else 2
-    expected = header_bytes + n_records * sum(samples) * width
-    actual = path.stat().st_size
+    layout = read_edf_layout(path)
+    expected = layout.header_bytes + layout.n_records * layout.record_bytes
+    actual = Path(path).stat().st_size
     if actual < expected:
-        raise DataError(f"{path}: truncated: the header announces {n_records} records ({expected} bytes) but the "
-                        f"file has {actual} bytes; re-export or re-copy the recording")
+        raise DataError(f"{path}: truncated: the header announces {layout.n_records} records ({expected} bytes) but "
+                        f"the file has {actual} bytes; re-export or re-copy the recording")
 
 
 def read_raw(path: Path, preload: bool = True, **kwargs) -> mne.io.BaseRaw:
