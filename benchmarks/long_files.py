@@ -2,12 +2,11 @@
 
     python benchmarks/long_files.py [--hours 1 2 24] [--keep DIR]
 
-The recordings are built by tiling a real one record by record (eegmmidb S001R01: 64 channels, 160 Hz, EDF;
-a synthetic 64-channel EDF when ../shared/data is absent), so building them needs no memory either; the 1-h
-and 2-h ones are also written as FIF (float32). Each file is cleaned by the CLI's code path (``clean_file``, default
-settings) in a fresh process that reports its own wall time and peak resident memory. The speed of the
-shipped model in float32 on this machine is printed beside it for reference. Writes
-benchmarks/results/long_files.md.
+The recordings are built by tiling a real one record by record (eegmmidb S001R01 from ../shared/data or
+$EEGRECON_DATA: 64 channels, 160 Hz, EDF; a synthetic 64-channel EDF when there is none), so building them
+needs no memory either; the 1-h and 2-h ones are also written as FIF (float32). Each file is cleaned by the
+CLI's code path (``clean_file``, default settings) in a fresh process that reports its own wall time and peak
+resident memory. Writes benchmarks/results/long_files.md.
 """
 
 from __future__ import annotations
@@ -82,11 +81,13 @@ def main() -> None:
     import mne
 
     from eegrecon.models.neural import native_bf16
+    from eegrecon.paths import resolve_data_dir
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="eegrecon_long_"))
     work.mkdir(parents=True, exist_ok=True)
-    real = ROOT.parent / "shared" / "data" / "eegmmidb_S001" / "S001R01.edf"
-    src = real if real.is_file() else synthetic_edf(work / "synthetic.edf")
+    data_dir = resolve_data_dir(None)
+    real = data_dir / "eegmmidb_S001" / "S001R01.edf" if data_dir else None
+    src = real if real is not None and real.is_file() else synthetic_edf(work / "synthetic.edf")
     rows = []
     for hours in args.hours:
         files = [work / f"long_{hours:g}h.edf"]

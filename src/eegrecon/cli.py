@@ -158,8 +158,9 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             n_jobs: int = typer.Option(1, "--n-jobs", "-j", help="files cleaned in parallel (processes)"),
             report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
             overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
-            line_freq: float | None = typer.Option(None, "--line-freq", help="notch this mains frequency (50 or "
-                                                   "60 Hz) and harmonics before the model (recommended with hum)"),
+            line_freq: str = typer.Option("auto", "--line-freq", help="mains removal before the model: 'auto' "
+                                          "(detect 50/60 Hz and notch it with harmonics only when present), a "
+                                          "frequency in Hz to always notch, or 'off'"),
             ensemble: bool = typer.Option(False, help="test-time ensemble (sign flip × time reversal; 4× slower)"),
             above_band: str = typer.Option("keep", "--above-band", help="content above the model's band (115 Hz "
                                            "for 256-Hz models) in faster recordings: 'keep' it as recorded "
@@ -176,6 +177,12 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
     from eegrecon.files import clean_files
 
     check_option("--above-band", above_band, ABOVE_BAND_POLICIES)
+    line: float | str | None = None if line_freq.lower() in ("off", "none") else line_freq
+    if line not in (None, "auto"):
+        try:
+            line = float(line)
+        except ValueError:
+            raise EegreconError(f"--line-freq must be 'auto', 'off' or a frequency in Hz, got {line_freq!r}") from None
     check_option("--precision", precision, ("auto", "float32", "bfloat16"))
     missing = [str(p) for p in inputs if not p.is_file()]
     if missing:
@@ -184,7 +191,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                   TimeElapsedColumn(), console=console, disable=not console.is_terminal) as prog:
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
-                              on_done=lambda _: prog.advance(task), line_freq=line_freq, ensemble=ensemble,
+                              on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
                               above_band=above_band, chunk_s=chunk_s, precision=precision)
     failed = 0
     for res in results:
@@ -194,6 +201,13 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             continue
         r = res.report
         extra = [res.note] if res.note else []
+        line = r.get("line_noise") or {}
+        if line.get("notched_hz"):
+            found = (f"detected {line['detected_hz']:g} Hz, +{line['prominence_db']:g} dB; "
+                     if line.get("detected_hz") else "")
+            extra.append(f"mains: {found}notched at {line['notched_hz']:g} Hz and harmonics")
+        elif line.get("policy") == "auto":
+            extra.append("no mains hum detected")
         if r.get("resampled"):
             extra.append(f"model ran at {r['model_sfreq']:g} Hz")
         band = r.get("above_model_band")

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from scipy.signal import welch
 
+from eegrecon.data.mains import SpectrumAccumulator, detect_line_noise
 from eegrecon.data.preprocess import bandpass, hop_for, notch
 from eegrecon.data.validate import ChannelStats, channel_names, check_finite, check_units
 from eegrecon.errors import DataError, EegreconError, OptionError
@@ -181,6 +182,19 @@ def _span_mask(spans: list[tuple[int, int]], start: int, stop: int) -> np.ndarra
     return mask
 
 
+def _check_line_freq(value: Any) -> float | None:
+    """``line_freq`` as the frequency to notch now (None for "auto" until detected, or for off)."""
+    if value is None or value == "auto":
+        return None
+    try:
+        hz = float(value)
+    except (TypeError, ValueError):
+        raise OptionError(f"line_freq must be 'auto', a frequency in Hz (50 or 60) or None, got {value!r}") from None
+    if not np.isfinite(hz) or hz <= 0:
+        raise OptionError(f"line_freq must be a positive frequency in Hz (50 or 60), got {value!r}")
+    return hz
+
+
 def _boundary_samples(raw) -> list[int]:
     """Sample indices (from the Raw's first sample) of annotations that mark a discontinuity."""
     sfreq, first = raw.info["sfreq"], raw.first_time
@@ -204,10 +218,14 @@ class Denoiser(Estimator):
         For ndarrays, the unit you pass; only used for a sanity warning.
     batch_size : int
         Windows per forward pass.
-    line_freq : float or None
-        Mains frequency (50 or 60 Hz) to notch (with harmonics) before the model, or None. Recommended
-        when the recording carries line noise: the networks were trained on line-free EEG and remove a strong
-        50/60-Hz hum less reliably than a notch filter does (docs/noise-analysis.md).
+    line_freq : "auto", float or None
+        Mains noise removed before the model with zero-phase notches at the frequency and its harmonics
+        (:func:`~eegrecon.data.preprocess.notch`). ``"auto"`` (default): detected in the recording
+        (:func:`~eegrecon.data.mains.detect_line_noise`: a 50- or 60-Hz peak ≥ 6 dB above the neighbouring
+        spectrum, 10 dB in recordings of 10–20 s, no decision below 10 s) and removed only when present, so
+        recordings without hum are not filtered; a number: always notch that frequency; None: never. The
+        networks were trained on line-free EEG and remove a strong hum less reliably than a notch does.
+        ``report_["line_noise"]`` says what was found and done.
     ensemble : bool
         Average the model over sign flip and time reversal (4× slower; +0.003–0.03 CC in
         docs/noise-analysis.md §4).
@@ -240,7 +258,7 @@ class Denoiser(Estimator):
     """
 
     def __init__(self, model: str | Path | Any = DEFAULT_MODEL, overlap: float = 0.5, picks: str | list = "eeg",
-                 units: str | None = "uV", batch_size: int = 512, line_freq: float | None = None,
+                 units: str | None = "uV", batch_size: int = 512, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
                  precision: str = "auto"):
         self.model = model
@@ -271,6 +289,7 @@ class Denoiser(Estimator):
             ``self``.
         """
         check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
+        self.line_hz_ = _check_line_freq(self.line_freq)
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
             raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
         method = resolve_method(self.model)
@@ -312,8 +331,8 @@ class Denoiser(Estimator):
         hop_for(self.n_window_, self.overlap)  # a bad overlap is an OptionError before any work
         quantum = chunk_quantum(sfreq, self.sfreq_)
         margin = chunk_margin(sfreq, self.sfreq_, self.n_window_)
-        if self.line_freq:
-            margin += int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_freq) * sfreq))
+        if self.line_hz_:
+            margin += int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_hz_) * sfreq))
         if self._lowpasses(sfreq):
             import mne
 
@@ -340,8 +359,8 @@ class Denoiser(Estimator):
         ndarray, shape (n_rows, n)
             Cleaned, float64.
         """
-        if self.line_freq:
-            x = notch(x, sfreq, self.line_freq)
+        if self.line_hz_:
+            x = notch(x, sfreq, self.line_hz_)
         x = denoise_signals(x, sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap, self.batch_size,
                             start=start)
         return bandpass(x, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_) if self._lowpasses(sfreq) else x
@@ -351,16 +370,21 @@ class Denoiser(Estimator):
         """First pass, chunk by chunk: non-finite values (error), flat/clipped channels and the power above the
         model's band (report)."""
         stats = ChannelStats(n_rows)
+        spectrum = SpectrumAccumulator(sfreq) if self.line_freq == "auto" else None
         edge, above, total = MODEL_BAND_FRACTION * self.sfreq_, 0.0, 0.0
         for start in range(0, n_times, max(chunk, 1)):
             block = np.asarray(read(start, min(start + chunk, n_times)), dtype=np.float64)
             check_finite(block, ch_names, where)
             stats.update(block)
+            if spectrum is not None:
+                spectrum.update(block)
             if sfreq > self.sfreq_ + 1e-9 and block.shape[1] > 1:
                 f, p = welch(block, fs=sfreq, nperseg=min(block.shape[1], int(2 * sfreq)), axis=-1)
                 above += float(p[:, f > edge].sum()) * block.shape[1]
                 total += float(p.sum()) * block.shape[1]
         self._power_share = above / max(total, 1e-300)
+        self._line_found = (detect_line_noise(spectrum.freqs, spectrum.psd, sfreq, spectrum.segments)
+                            if spectrum is not None and spectrum.psd is not None else None)
         return stats
 
     def _report_checks(self, stats: ChannelStats, ch_names: list[str] | None, sfreq: float, where: str,
@@ -378,8 +402,14 @@ class Denoiser(Estimator):
                           "min or max): they are denoised, but clipped peaks cannot be restored", UserWarning,
                           stacklevel=4)
         live = np.flatnonzero(~flat)
-        if len(live) and self.line_freq:
-            self.report_["notch_hz"] = self.line_freq
+        found = self._line_found
+        if self.line_freq == "auto":
+            self.line_hz_ = found.freq if found is not None else None
+        self.report_["line_noise"] = {
+            "policy": self.line_freq if self.line_freq in (None, "auto") else "fixed",
+            "detected_hz": found.freq if found is not None else None,
+            "prominence_db": round(found.prominence_db, 1) if found is not None else None,
+            "notched_hz": self.line_hz_ if len(live) else None}
         self.report_["above_model_band"] = None
         if sfreq > self.sfreq_ + 1e-9 and len(live):
             self.report_["above_model_band"] = {"policy": self.above_band, "edge_hz": MODEL_BAND_FRACTION * self.sfreq_,
@@ -396,9 +426,10 @@ class Denoiser(Estimator):
         returned exactly as read (``bad_*`` annotations).
         """
         runs = [(0, n_times)] if not runs else runs
-        chunk, margin, quantum = self.chunk_plan(sfreq, n_times)
-        live = self._report_checks(self._survey(read, n_rows, n_times, sfreq, where, ch_names, chunk),
+        survey_chunk = n_times if self.chunk_s is None else int(np.ceil(self.chunk_s * sfreq))
+        live = self._report_checks(self._survey(read, n_rows, n_times, sfreq, where, ch_names, survey_chunk),
                                    ch_names, sfreq, where, units)
+        chunk, margin, quantum = self.chunk_plan(sfreq, n_times)  # after the survey: the notch sets the context
         shortest = min(stop - start for start, stop in runs)
         padded = int(round(shortest * self.sfreq_ / sfreq)) < self.n_window_
         self.report_.update(resampled=abs(sfreq - self.sfreq_) > 1e-9, model_sfreq=self.sfreq_, padded=padded,

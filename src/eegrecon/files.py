@@ -178,7 +178,7 @@ def _write(raw, dest: Path, fmt: str) -> None:
 
 
 def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overwrite: bool = False,
-               report: bool = False, line_freq: float | None = None, ensemble: bool = False,
+               report: bool = False, line_freq: float | str | None = "auto", ensemble: bool = False,
                above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto") -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
@@ -194,8 +194,8 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
         Replace an existing output.
     report : bool
         Also write a before/after figure.
-    line_freq : float or None
-        Mains frequency to notch before the model.
+    line_freq : "auto", float or None
+        Mains removal before the model (see :class:`~eegrecon.denoise.Denoiser`).
     ensemble : bool
         Test-time ensemble (4× slower).
     above_band : {"keep", "lowpass"}
@@ -249,7 +249,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
 
 
 def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: int = 1, overwrite: bool = False,
-                report: bool = False, on_done=None, line_freq: float | None = None,
+                report: bool = False, on_done=None, line_freq: float | str | None = "auto",
                 ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
                 precision: str = "auto") -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.

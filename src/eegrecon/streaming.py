@@ -24,7 +24,7 @@ import numpy as np
 
 from eegrecon.data.validate import check_finite
 from eegrecon.denoise import Denoiser, _check_sfreq
-from eegrecon.errors import DataError
+from eegrecon.errors import DataError, OptionError
 from eegrecon.models.pretrained import DEFAULT_MODEL
 
 
@@ -42,7 +42,9 @@ class StreamingDenoiser:
     sfreq : float or None
         Rate of the incoming samples, Hz; None: the model's own rate. Other rates are resampled inside.
     line_freq : float or None
-        Mains frequency to notch before the model (adds latency: see the module docstring).
+        Mains frequency to notch before the model (adds latency: see the module docstring). A stream cannot be
+        surveyed in advance, so there is no ``"auto"`` here: detect it on a first recording with
+        :func:`~eegrecon.data.mains.find_line_noise`.
     precision : {"auto", "float32", "bfloat16"}
         Arithmetic of the network (see :class:`~eegrecon.denoise.Denoiser`).
     """
@@ -50,6 +52,10 @@ class StreamingDenoiser:
     def __init__(self, model=DEFAULT_MODEL, n_chans: int = 1, overlap: float = 0.5, sfreq: float | None = None,
                  line_freq: float | None = None, precision: str = "auto"):
         self.model, self.n_chans, self.overlap = model, n_chans, overlap
+        if line_freq == "auto":
+            raise OptionError("StreamingDenoiser needs line_freq as a number (50 or 60 Hz) or None: a stream "
+                              "cannot be surveyed in advance; eegrecon.data.mains.find_line_noise(first_minute, "
+                              "sfreq) tells which")
         self.denoiser_ = Denoiser(model, overlap=overlap, line_freq=line_freq, precision=precision).fit()
         self.method_ = self.denoiser_.method_
         self.n_window = self.denoiser_.n_window_

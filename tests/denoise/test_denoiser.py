@@ -127,7 +127,7 @@ def test_line_freq_notches_before_the_model(identity):
     den = Denoiser(identity, line_freq=50.0).fit()
     y = den.transform(x, sfreq=256.0)
     hum = lambda z: np.abs(np.fft.rfft(z[0]))[np.argmin(np.abs(np.fft.rfftfreq(5120, 1 / 256) - 50))]  # noqa: E731
-    assert hum(y) < 0.01 * hum(x) and den.report_["notch_hz"] == 50.0
+    assert hum(y) < 0.01 * hum(x) and den.report_["line_noise"]["notched_hz"] == 50.0
 
 
 def test_ensemble_option(identity, small_checkpoint):
