@@ -57,6 +57,17 @@ def synthetic_edf(dest: Path) -> Path:
     return dest
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, MB: VmHWM (ru_maxrss would report the parent's peak when it is
+    larger, because Linux keeps ru_maxrss across fork + exec)."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def one(path: str, out: str) -> None:
     """Clean one file in this process and print seconds and peak memory as JSON."""
     from eegrecon.files import clean_file
@@ -64,7 +75,7 @@ def one(path: str, out: str) -> None:
     t0 = time.perf_counter()
     res = clean_file(path, out, overwrite=True)
     seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "channels": len(res.report["channels"]),
                       "precision": res.report.get("precision")}))
 

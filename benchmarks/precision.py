@@ -46,7 +46,7 @@ def main() -> None:
     data_dir = resolve_data_dir(None)
     corpus = build_corpus(data_dir)
     cfg = EvalConfig()
-    table, _ = run_methods(corpus, {m.name: (lambda m=m: m) for m in methods.values()}, cfg)
+    table, _, kept = run_methods(corpus, {m.name: (lambda m=m: m) for m in methods.values()}, cfg)
     summary = summarise(table)
     # same windows through both: the largest output difference, relative to the window's std
     pairs = make_test_pairs(corpus, "mixed", cfg)

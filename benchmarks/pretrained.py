@@ -52,7 +52,7 @@ def main() -> None:
     eval_cfg = EvalConfig(noises=list(EVALUATION_NOISES))
     methods = {f"{DEFAULT_MODEL} (shipped)": lambda: method, "wiener": BASELINES["wiener"],
                "oracle_wiener": BASELINES["oracle_wiener"]}
-    table, _ = run_methods(corpus, methods, eval_cfg)
+    table, _, kept = run_methods(corpus, methods, eval_cfg)
     summary = summarise(table)
     ours = summary[summary["method"] == f"{DEFAULT_MODEL} (shipped)"].set_index("noise")
     bench = {noise: {k: float(v) for k, v in row.items() if k != "method"} for noise, row in ours.iterrows()}

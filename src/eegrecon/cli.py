@@ -58,7 +58,7 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
     """The main job, end to end: data, a short training run, evaluation of models and baselines, and an example
     recording cleaned with the shipped model, all under OUT."""
     from eegrecon.paths import resolve_data_dir
-    from eegrecon.pipeline import run_main
+    from eegrecon.pipeline import CLEAN_INPUT_TITLE, run_main
     from eegrecon.report import to_rich
 
     t0 = time.perf_counter()
@@ -68,6 +68,7 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
         result = run_main(out, root, quick=not full, progress=step, train_steps=train_steps)
     console.print(to_rich(result["data_summary"], "windows per split and source"))
     console.print(to_rich(result["evaluation"], "test split, mean over the SNR grid"))
+    console.print(to_rich(result["clean_input"], CLEAN_INPUT_TITLE))
     t = result["trained"]
     console.print(f"trained {t['steps']} steps in {t['train_seconds']:.0f} s → {out}/model")
     if result["cleaned"] is not None:
@@ -93,7 +94,7 @@ def evaluate(data_dir: Path | None = DataDirOpt,
     from eegrecon.baselines import BASELINES
     from eegrecon.evaluation import EvalConfig
     from eegrecon.models.pretrained import load_method
-    from eegrecon.pipeline import evaluate_methods
+    from eegrecon.pipeline import CLEAN_INPUT_TITLE, evaluate_methods
     from eegrecon.report import to_rich
 
     check_option("--snr-definition", snr_definition, SNR_DEFINITIONS)
@@ -106,9 +107,10 @@ def evaluate(data_dir: Path | None = DataDirOpt,
     corpus = _corpus(data_dir)
     cfg = EvalConfig(noises=noise, n_test_windows=n_test, snr_definition=snr_definition)
     with _spinner("evaluating") as step:
-        summary = evaluate_methods(corpus, methods, cfg, out, step)
+        summary, clean_input = evaluate_methods(corpus, methods, cfg, out, step)
     console.print(to_rich(summary, f"test split, mean over SNR {cfg.snrs[0]:g}..{cfg.snrs[-1]:g} dB "
                                    f"({snr_definition} SNR)"))
+    console.print(to_rich(clean_input, CLEAN_INPUT_TITLE))
     console.print(f"per-window metrics (metrics.csv), summary and figures in {out}/")
 
 

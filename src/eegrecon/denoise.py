@@ -217,7 +217,7 @@ class Denoiser(Estimator):
     units : {"uV", "V"} or None
         For ndarrays, the unit you pass; only used for a sanity warning.
     batch_size : int
-        Windows per forward pass.
+        Windows per forward pass (256: fastest on 2 cores here, in float32 and bfloat16).
     line_freq : "auto", float or None
         Mains noise removed before the model with zero-phase notches at the frequency and its harmonics
         (:func:`~eegrecon.data.preprocess.notch`). ``"auto"`` (default): detected in the recording
@@ -258,7 +258,7 @@ class Denoiser(Estimator):
     """
 
     def __init__(self, model: str | Path | Any = DEFAULT_MODEL, overlap: float = 0.5, picks: str | list = "eeg",
-                 units: str | None = "uV", batch_size: int = 512, line_freq: float | str | None = "auto",
+                 units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
                  precision: str = "auto"):
         self.model = model

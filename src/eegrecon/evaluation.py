@@ -1,13 +1,15 @@
 """One evaluation path for ``evaluate``, the benchmarks and the noise analysis.
 
-``evaluate(method, pairs)`` → a per-window metrics table; the callers differ only in which methods, noises
-and SNRs they pass and how they render the table.
+``evaluate(method, pairs)`` → a per-window metrics table; ``run_methods`` adds, for every method, what it does
+to the same windows without artifact (clean-input preservation: CC with the input and band-power change). The
+callers differ only in which methods, noises and SNRs they pass and how they render the tables.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,7 @@ from pydantic import BaseModel, Field
 from eegrecon.data.corpus import Corpus
 from eegrecon.data.pairs import EEGDENOISENET_TEST_SNRS, EEGDENOISENET_TRAIN_RANGE, PairSet
 from eegrecon.method import Method
-from eegrecon.metrics import METRIC_NAMES, all_metrics
+from eegrecon.metrics import METRIC_NAMES, all_metrics, preservation
 from eegrecon.noise import EVALUATION_NOISES, get_noise
 from eegrecon.noise.sampling import fixed_pairs, noise_seed, random_pairs
 from eegrecon.options import SnrDefinition
@@ -133,11 +135,49 @@ def evaluate(method: Method, pairs: PairSet, batch: int = 4096) -> pd.DataFrame:
     return table
 
 
+class Evaluation(NamedTuple):
+    """What :func:`run_methods` measured.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per-window metrics on the test pairs.
+    timing : pandas.DataFrame
+        Fit and denoise seconds per method and noise.
+    clean_input : pandas.DataFrame
+        Per method and noise (the method as fitted for that noise): what it does to the artifact-free versions of
+        the test windows (:func:`~eegrecon.metrics.preservation`: ``cc_input``, ``rrmse_input``, ``<band>_db``).
+        Oracles, which are told the clean signal, are left out.
+    """
+
+    table: pd.DataFrame
+    timing: pd.DataFrame
+    clean_input: pd.DataFrame
+
+
+def clean_test_windows(pairs: PairSet) -> np.ndarray:
+    """The artifact-free windows of a test set, each divided by its own std (what a method gets when there is
+    nothing to remove).
+
+    Parameters
+    ----------
+    pairs : PairSet
+        Test pairs (each clean window repeated at every SNR level).
+
+    Returns
+    -------
+    ndarray, shape (n_windows, n_times)
+        One row per distinct clean window, float64.
+    """
+    rows = pairs.clean[pairs.snr_db == pairs.snr_db[0]].astype(np.float64)
+    return rows / np.maximum(rows.std(axis=1, keepdims=True), 1e-12)
+
+
 def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: EvalConfig,
                 progress: Callable[[str], None] | None = None,
-                on_fitted: Callable[[str, str, Method, PairSet], None] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fit each method per noise type on training pairs and evaluate it on the fixed test pairs.
+                on_fitted: Callable[[str, str, Method, PairSet], None] | None = None) -> Evaluation:
+    """Fit each method per noise type on training pairs and evaluate it on the fixed test pairs and on their
+    artifact-free windows.
 
     Parameters
     ----------
@@ -154,14 +194,13 @@ def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: E
 
     Returns
     -------
-    table : pandas.DataFrame
-        Per-window metrics.
-    timing : pandas.DataFrame
-        Fit and denoise seconds per method and noise.
+    Evaluation
+        ``(table, timing, clean_input)``.
     """
-    tables, timing = [], []
+    tables, timing, kept = [], [], []
     for noise in cfg.noises:
         train, test = make_train_pairs(corpus, noise, cfg), make_test_pairs(corpus, noise, cfg)
+        clean = clean_test_windows(test)
         for name, factory in methods.items():
             if progress:
                 progress(f"{name} on {noise}")
@@ -173,11 +212,14 @@ def run_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: E
             t2 = time.perf_counter()
             table["method"] = name
             tables.append(table)
+            if not method.requires_oracle:
+                kept.append({"method": name, "noise": noise,
+                             **preservation(method.denoise(clean, test.sfreq), clean, test.sfreq)})
             if on_fitted:
                 on_fitted(noise, name, method, test)
             timing.append({"method": name, "noise": noise, "fit_s": t1 - t0, "eval_s": t2 - t1,
                            "windows": len(test)})
-    return pd.concat(tables, ignore_index=True), pd.DataFrame(timing)
+    return Evaluation(pd.concat(tables, ignore_index=True), pd.DataFrame(timing), pd.DataFrame(kept))
 
 
 def summarise(table: pd.DataFrame, by: Sequence[str] = ("noise", "method"),

@@ -200,3 +200,57 @@ def all_metrics(denoised: np.ndarray, clean: np.ndarray, noisy: np.ndarray, sfre
 
 
 METRIC_NAMES = ("rrmse_t", "rrmse_s", "cc", "snr_out", "delta_snr")
+
+
+def band_power_change_db(output: np.ndarray, reference: np.ndarray, sfreq: float) -> dict[str, float]:
+    """Signed band-power change of ``output`` against ``reference`` per band of :data:`BANDS`, dB.
+
+    Powers are summed over windows before the ratio (10·log10(ΣPb(output) / ΣPb(reference))), so a band that is
+    nearly empty in one window does not dominate; negative = power removed, 0 = unchanged.
+
+    Parameters
+    ----------
+    output : ndarray, shape (n, n_times)
+        What a method returned.
+    reference : ndarray, shape (n, n_times)
+        What it was given (or the truth).
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    dict of str to float
+        ``<band>_db`` → change, for bands below Nyquist.
+    """
+    f, po = psd(output, sfreq)
+    _, pr = psd(reference, sfreq)
+    out = {}
+    for name, (lo, hi) in BANDS.items():
+        sel = (f >= lo) & (f < min(hi, sfreq / 2))
+        if sel.any():
+            out[f"{name}_db"] = float(10 * np.log10(max(po[..., sel].sum(), _EPS) / max(pr[..., sel].sum(), _EPS)))
+    return out
+
+
+def preservation(output: np.ndarray, reference: np.ndarray, sfreq: float) -> dict[str, float]:
+    """How much a method changed input that needed no change: CC and RRMSE against it, and the band-power change.
+
+    An untouched output gives ``cc`` 1, ``rrmse`` 0 and 0 dB in every band.
+
+    Parameters
+    ----------
+    output : ndarray, shape (n, n_times)
+        The method's output on artifact-free windows.
+    reference : ndarray, shape (n, n_times)
+        Those windows.
+    sfreq : float
+        Sampling rate, Hz.
+
+    Returns
+    -------
+    dict of str to float
+        ``cc_input`` and ``rrmse_input`` (means over windows) and ``<band>_db``.
+    """
+    return {"cc_input": float(np.mean(cc(output, reference))),
+            "rrmse_input": float(np.mean(rrmse_t(output, reference))),
+            **band_power_change_db(output, reference, sfreq)}

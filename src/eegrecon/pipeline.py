@@ -122,6 +122,30 @@ class ExampleCollector:
         return plot_examples(rows, sfreq, path)
 
 
+#: heading of the clean-input table wherever it is rendered
+CLEAN_INPUT_TITLE = ("Clean input (artifact-free test windows; nothing to remove): CC of the output with its input "
+                     "(1 = untouched) and band-power change, dB (0 = untouched; mean over the noise-specific fits)")
+
+
+def clean_input_summary(kept: pd.DataFrame) -> pd.DataFrame:
+    """One row per method: the clean-input preservation averaged over the noise types it was fitted for.
+
+    Parameters
+    ----------
+    kept : pandas.DataFrame
+        ``Evaluation.clean_input``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``method``, ``cc_input``, ``rrmse_input``, ``<band>_db``.
+    """
+    if kept.empty:
+        return kept
+    cols = [c for c in kept.columns if c not in ("method", "noise")]
+    return kept.groupby("method", sort=False)[cols].mean().reset_index()
+
+
 def evaluate_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: EvalConfig, out: Path,
                      progress: Callable[[str], None] | None = None, title: str = "Methods") -> pd.DataFrame:
     """Fit and evaluate ``methods``; write per-window metrics, the summary, metric-vs-SNR figures and example
@@ -144,23 +168,27 @@ def evaluate_methods(corpus: Corpus, methods: dict[str, Callable[[], Method]], c
 
     Returns
     -------
-    pandas.DataFrame
-        The summary (mean over the SNR grid per noise and method).
+    summary : pandas.DataFrame
+        Mean over the SNR grid per noise and method.
+    clean_input : pandas.DataFrame
+        Clean-input preservation per method (:func:`clean_input_summary`).
     """
     examples = ExampleCollector()
-    table, timing = run_methods(corpus, methods, cfg, progress, on_fitted=examples)
+    table, timing, kept = run_methods(corpus, methods, cfg, progress, on_fitted=examples)
     summary = summarise(table)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "metrics.csv", index=False)
     summary.to_csv(out / "summary.csv", index=False)
     timing.to_csv(out / "timing.csv", index=False)
+    kept.to_csv(out / "clean_input.csv", index=False)
     (out / "summary.md").write_text(
         f"{title}, mean over SNR {cfg.snrs[0]:g}..{cfg.snrs[-1]:g} dB ({cfg.snr_definition} SNR), "
-        f"{cfg.n_test_windows} test windows per noise\n\n" + to_markdown(summary))
+        f"{cfg.n_test_windows} test windows per noise\n\n" + to_markdown(summary)
+        + "\n\n" + CLEAN_INPUT_TITLE + "\n\n" + to_markdown(clean_input_summary(kept)))
     for metric in ("rrmse_t", "cc"):
         plot_metric_vs_snr(table, metric, out / "figures" / f"{metric}_vs_snr.png")
     examples.plot(corpus.sfreq, out / "figures" / "examples.png")
-    return summary
+    return summary, clean_input_summary(kept)
 
 
 def example_recording(data_dir: Path | None, out: Path, seed: int = 0) -> Path:
@@ -265,8 +293,8 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
         methods[f"{DEFAULT_MODEL} (shipped)"] = lambda: shipped
     except EegreconError as exc:  # a checkout without the bundle still runs, and says why
         (out / "shipped_model_missing.txt").write_text(str(exc))
-    evaluation = evaluate_methods(corpus, methods, eval_cfg, out / "evaluation", progress,
-                                  "Baselines and models")
+    evaluation, clean_input = evaluate_methods(corpus, methods, eval_cfg, out / "evaluation", progress,
+                                               "Baselines and models")
     cleaned = None
     if shipped is not None:
         if progress:
@@ -278,5 +306,6 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
     analysis = run_analysis(out / "analysis", data_dir, AnalysisConfig.quick() if quick else AnalysisConfig(),
                             progress, corpus)
     return {"out": out, "corpus": corpus, "data_summary": summary_table, "evaluation": evaluation,
+            "clean_input": clean_input,
             "trained": trained, "cleaned": cleaned, "shipped": list(PRETRAINED) if shipped else [],
             "analysis": analysis["report"]}

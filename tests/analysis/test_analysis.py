@@ -89,7 +89,7 @@ def test_study_covers_hardest_generalisation_clean_input_and_mitigations(quick_s
     out, res = quick_study
     assert {"reason", "spectral_overlap"} <= set(res["hardest"].columns) and len(res["hardest"]) > 0
     assert "specialist: eog" in set(res["generalisation"]["method"])
-    assert {"rrmse_t", "cc"} <= set(res["clean_input"].columns)
+    assert {"rrmse_input", "cc_input", "delta_db", "gamma_db"} <= set(res["clean_input"].columns)
     methods = set(res["mitigations"]["method"])
     for tag in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"):
         assert any(m.startswith(tag) for m in methods), tag

@@ -9,7 +9,7 @@ import pandas as pd
 
 from eegrecon.data.corpus import Corpus
 from eegrecon.method import Method
-from eegrecon.metrics import band_power_errors, cc, rrmse_t
+from eegrecon.metrics import preservation
 
 
 def cross_matrix(sweep_table: pd.DataFrame, trained_on: dict[str, list[str]], metric: str = "cc") -> pd.DataFrame:
@@ -39,8 +39,9 @@ def cross_matrix(sweep_table: pd.DataFrame, trained_on: dict[str, list[str]], me
 
 def clean_input_damage(corpus: Corpus, methods: dict[str, Callable[[], Method]], n: int = 300,
                        seed: int = 0) -> pd.DataFrame:
-    """Feed *clean* test windows (SNR = +∞) and measure how much each method changes them: RRMSE and CC of the
-    output against the clean input, and the relative band-power change per EEG band (0 = untouched).
+    """Feed *clean* test windows (SNR = +∞) and measure how much each method changes them, with the evaluation's
+    clean-input metric (:func:`~eegrecon.metrics.preservation`: CC and RRMSE against the input, band-power change
+    in dB; 1, 0 and 0 dB = untouched).
 
     Parameters
     ----------
@@ -67,8 +68,5 @@ def clean_input_damage(corpus: Corpus, methods: dict[str, Callable[[], Method]],
         method = factory()
         if method.requires_oracle:
             continue
-        y = method.denoise(x, corpus.sfreq)
-        bands = {k: float(np.mean(v)) for k, v in band_power_errors(y, x, corpus.sfreq).items()}
-        rows.append({"method": name, "rrmse_t": float(np.mean(rrmse_t(y, x))), "cc": float(np.mean(cc(y, x))),
-                     **bands})
+        rows.append({"method": name, **preservation(method.denoise(x, corpus.sfreq), x, corpus.sfreq)})
     return pd.DataFrame(rows)

@@ -203,7 +203,7 @@ def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = 
     say("generalisation and mitigations")
     eval_cfg = EvalConfig(noises=cfg.test_noises, snrs=cfg.test_snrs, n_test_windows=cfg.n_test_windows,
                           seed=cfg.sweep.seed)
-    variant_table, _ = run_methods(corpus, {k: (lambda m=m, k=k: Fixed(m, k)) for k, m in trained.items()}, eval_cfg)
+    variant_table, _, _ = run_methods(corpus, {k: (lambda m=m, k=k: Fixed(m, k)) for k, m in trained.items()}, eval_cfg)
     trained_on = {"plain (EOG/EMG/motion/mixed, MSE)": list(TRAINING_NOISES),
                   **{f"specialist: {n}": [n] for n in cfg.specialists},
                   "(a) trained on the whole mixture": [*TRAINING_NOISES, "mixture"]}
@@ -257,8 +257,9 @@ def run_analysis(out: Path, data_dir: Path | None, cfg: AnalysisConfig | None = 
     rep.figure(fig_paths["generalisation"][0], "generalisation", fig_paths["generalisation"][1])
     rep.table(cross, "generalisation_cc", "mean CC, trained on (rows) × tested on (columns); unseen noise types "
               "are the columns a model was not trained on", "generalisation_cc.csv")
-    rep.table(damage, "clean_input", "clean input (SNR = +∞): change of the output against the clean input "
-              "(rrmse_t 0 and cc 1 = untouched; bp_err = relative band-power change)", "clean_input.csv")
+    rep.table(damage, "clean_input", "clean input (SNR = +∞): the output against its clean input "
+              "(cc_input 1, rrmse_input 0 and every <band>_db 0 = untouched; <band>_db = band-power change, dB)",
+              "clean_input.csv")
     rep.heading("3. Mitigations")
     rep.paragraph(f"Each variant is the flagship trained for {steps} steps like the plain model, with one change; "
                   "effect = mean CC difference to the plain model on the same test windows, paired bootstrap 95 % "

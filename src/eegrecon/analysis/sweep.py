@@ -83,5 +83,5 @@ def run_sweep(corpus: Corpus, methods: dict[str, Callable[[], Method]], cfg: Swe
     pandas.DataFrame
         Per-window metrics.
     """
-    table, _ = run_methods(corpus, methods, cfg.eval_config(), progress)
+    table, _, _ = run_methods(corpus, methods, cfg.eval_config(), progress)
     return table

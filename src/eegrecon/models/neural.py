@@ -100,7 +100,7 @@ class NeuralMethod(Method):
     """
 
     def __init__(self, model: torch.nn.Module, meta: dict | None = None, name: str | None = None,
-                 batch: int = 512, precision: str = "float32"):
+                 batch: int = 256, precision: str = "float32"):
         for attr in ("sfreq", "n_times"):
             if not hasattr(model, attr):
                 raise EegreconError(f"{type(model).__name__} has no attribute {attr!r}: a network used as a "
