@@ -96,14 +96,19 @@ def _check_array(data: np.ndarray, sfreq: float, where: str, ch_names: list[str]
     check_finite(data, ch_names, where)
 
 
-def _check_sfreq(sfreq: Any, where: str) -> float:
+def _positive_number(value: Any, error: type[Exception], what: str) -> float:
+    """``value`` as a finite positive float, or ``error(f"{what}, got ...")``."""
     try:
-        value = float(sfreq)
+        number = float(value)
     except (TypeError, ValueError):
-        raise DataError(f"{where}: sampling rate must be a number of Hz, got {sfreq!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise DataError(f"{where}: sampling rate must be a positive number of Hz, got {sfreq}")
-    return value
+        raise error(f"{what}, got {value!r}") from None
+    if not np.isfinite(number) or number <= 0:
+        raise error(f"{what}, got {value!r}")
+    return number
+
+
+def _check_sfreq(sfreq: Any, where: str) -> float:
+    return _positive_number(sfreq, DataError, f"{where}: sampling rate must be a positive number of Hz")
 
 
 def _as_float_array(X: Any, where: str) -> np.ndarray:
@@ -186,13 +191,7 @@ def _check_line_freq(value: Any) -> float | None:
     """``line_freq`` as the frequency to notch now (None for "auto" until detected, or for off)."""
     if value is None or value == "auto":
         return None
-    try:
-        hz = float(value)
-    except (TypeError, ValueError):
-        raise OptionError(f"line_freq must be 'auto', a frequency in Hz (50 or 60) or None, got {value!r}") from None
-    if not np.isfinite(hz) or hz <= 0:
-        raise OptionError(f"line_freq must be a positive frequency in Hz (50 or 60), got {value!r}")
-    return hz
+    return _positive_number(value, OptionError, "line_freq must be 'auto', None or a frequency in Hz (50 or 60)")
 
 
 def _boundary_samples(raw) -> list[int]:

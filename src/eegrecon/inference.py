@@ -130,8 +130,12 @@ def padded_length(n_times: int, n_window: int, hop: int) -> tuple[int, int]:
     return left, (n_win - 1) * hop + n_window - left - n_times
 
 
-def denoise_windows(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.ndarray:
-    """Normalise each window by its std, apply ``fn`` in batches, scale back; flat windows pass through.
+def window_corrections(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.ndarray:
+    """What ``fn`` removes from each window (input − output), in the caller's units.
+
+    Each window is divided by its std, ``fn`` runs in batches, and the change it made is scaled back; computing the
+    change in the normalised domain makes it exactly 0 where ``fn`` returns its input (a closed artifact gate) and
+    for flat windows (std ≤ :data:`FLAT_FRACTION` × their peak), which are never given to ``fn``.
 
     Parameters
     ----------
@@ -145,24 +149,24 @@ def denoise_windows(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.
     Returns
     -------
     ndarray, shape (n, n_window)
-        Denoised windows in the caller's units (windows with std ≤ :data:`FLAT_FRACTION` × their peak are
-        returned as they came).
+        Corrections, float64.
     """
     std = windows.std(axis=1)
     peak = np.abs(windows).max(axis=1) if windows.size else np.zeros(0)
     live = (std > FLAT_FRACTION * peak) & (std > np.finfo(np.float64).tiny)
-    out = windows.copy()
+    out = np.zeros(windows.shape)
     idx = np.flatnonzero(live)
     for i in range(0, len(idx), batch):
         sel = idx[i:i + batch]
-        out[sel] = np.asarray(fn(windows[sel] / std[sel, None]), dtype=np.float64) * std[sel, None]
+        norm = windows[sel] / std[sel, None]
+        out[sel] = (norm - np.asarray(fn(norm), dtype=np.float64)) * std[sel, None]
     return out
 
 
 def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, weights: np.ndarray,
                 num: np.ndarray, norm: np.ndarray, batch: int = 1024) -> None:
-    """Denoise the windows of ``x`` that start at ``starts`` and add them, weighted, into overlap-add accumulators
-    (in place; shared by offline and streaming denoising).
+    """Run ``fn`` on the windows of ``x`` that start at ``starts`` and add their corrections (input − output),
+    weighted, into overlap-add accumulators (in place).
 
     Parameters
     ----------
@@ -177,22 +181,24 @@ def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, 
     weights : ndarray, shape (n_window,)
         Synthesis weights.
     num : ndarray, shape (n_signals, n)
-        Weighted sum of denoised windows, updated in place.
+        Weighted sum of the windows' corrections, updated in place.
     norm : ndarray, shape (n,)
         Sum of weights, updated in place.
     batch : int
         Windows per call of ``fn``.
     """
     windows = x[:, starts[:, None] + np.arange(n_window)[None, :]].reshape(-1, n_window)
-    den = denoise_windows(windows, fn, batch).reshape(x.shape[0], len(starts), n_window)
+    den = window_corrections(windows, fn, batch).reshape(x.shape[0], len(starts), n_window)
     for k, s in enumerate(starts):
         num[:, s:s + n_window] += den[:, k] * weights
         norm[s:s + n_window] += weights
 
 
-def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
-                        batch: int = 1024, phase: int = 0) -> np.ndarray:
-    """Denoise continuous signals at the model rate with Hann-weighted overlap-add.
+def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
+                            batch: int = 1024, phase: int = 0) -> np.ndarray:
+    """What a window-level denoiser removes from continuous signals at the model rate, with Hann-weighted
+    overlap-add of each window's correction (input − output). Where the model changes nothing the correction is
+    exactly 0, so ``x − correction`` is the input bit for bit.
 
     Parameters
     ----------
@@ -213,7 +219,7 @@ def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: flo
     Returns
     -------
     ndarray, shape (n_signals, n_times)
-        Denoised signals.
+        The overlap-added corrections.
     """
     n = x.shape[1]
     hop = hop_for(n_window, overlap)
@@ -226,13 +232,39 @@ def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: flo
     return (num / norm)[:, left + phase:left + phase + n]
 
 
+def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
+                        batch: int = 1024) -> np.ndarray:
+    """Denoise continuous signals at the model rate: ``x`` minus :func:`overlap_add_corrections`.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_signals, n_times)
+        Signals at the model's rate.
+    fn : callable
+        Normalised windows → denoised windows.
+    n_window : int
+        Model window, samples.
+    overlap : float
+        Overlap between windows, in [0, 1).
+    batch : int
+        Windows per call of ``fn``.
+
+    Returns
+    -------
+    ndarray, shape (n_signals, n_times)
+        Denoised signals.
+    """
+    return x - overlap_add_corrections(x, fn, n_window, overlap, batch)
+
+
 def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: float, n_window: int,
                     overlap: float = 0.5, batch: int = 1024, max_signals: int = 16, start: int = 0) -> np.ndarray:
     """Denoise continuous signals at any rate, in the caller's units.
 
-    Off the model rate, only the model's *correction* (input − output at the model rate) is resampled back
-    and subtracted from the original, so content above the model's Nyquist frequency and the exact input
-    samples are kept wherever the model changes nothing.
+    The model's *correction* (input − output of each window, overlap-added) is subtracted from the original;
+    off the model rate only that correction is resampled back. Content above the model's Nyquist frequency is
+    kept, and wherever the model changes nothing (a closed artifact gate, flat windows) the correction is exactly
+    0 and the output is the input bit for bit.
 
     Parameters
     ----------
@@ -271,10 +303,10 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     for i in range(0, x.shape[0], max_signals):  # bounds memory on long, many-channel recordings
         part = x[i:i + max_signals]
         if same_rate:
-            out[i:i + max_signals] = overlap_add_denoise(part, fn, n_window, overlap, batch, phase)
+            out[i:i + max_signals] = part - overlap_add_corrections(part, fn, n_window, overlap, batch, phase)
             continue
         at_model = resample(part, sfreq, model_sfreq)
-        correction = at_model - overlap_add_denoise(at_model, fn, n_window, overlap, batch, phase)
+        correction = overlap_add_corrections(at_model, fn, n_window, overlap, batch, phase)
         back = resample(correction, model_sfreq, sfreq)
         n = part.shape[1]
         back = back[:, :n] if back.shape[1] >= n else np.pad(back, ((0, 0), (0, n - back.shape[1])), mode="edge")
@@ -287,7 +319,7 @@ def chunk_quantum(sfreq: float, model_sfreq: float) -> int:
 
     Polyphase resampling by ``up/down`` maps input sample ``k·down`` onto model sample ``k·up``, so a chunk that
     starts at a multiple of ``down`` sees exactly the whole signal's resampled samples; its windows are then put on
-    the whole signal's grid by :func:`overlap_add_denoise`'s ``phase``. 1 at the model's rate.
+    the whole signal's grid by :func:`overlap_add_corrections`' ``phase``. 1 at the model's rate.
 
     Parameters
     ----------

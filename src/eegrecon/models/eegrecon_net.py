@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from eegrecon.models.base import DenoisingModel, fill_doc
+from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
 
 
 class SeparableBlock(nn.Module):
@@ -86,15 +87,20 @@ class EEGReconNet(DenoisingModel):
         One separable block per dilation at 1/16 rate.
     predict_artifact : bool
         Predict the artifact and subtract it (True) or predict the clean signal directly.
+    gated : bool
+        Also predict an artifact gate per sample and subtract only ``gate × artifact`` (:mod:`~eegrecon.models.gate`):
+        where the gate is closed the output is the input exactly. Needs ``predict_artifact``.
     """
 
     description = "eegrecon flagship: predicts and subtracts the artifact; two-rate separable convs (any length)"
 
     def __init__(self, n_chans: int = 1, n_times: int = 512, sfreq: float = 256.0, width: int = 16,
                  context: int = 48, kernel: int = 5, fine_blocks: int = 2,
-                 dilations: tuple[int, ...] = (1, 2, 4, 8), predict_artifact: bool = True):
+                 dilations: tuple[int, ...] = (1, 2, 4, 8), predict_artifact: bool = True, gated: bool = False):
         super().__init__(n_chans, n_times, sfreq)
-        self.predict_artifact = predict_artifact
+        if gated and not predict_artifact:
+            raise ValueError("a gated EEGReconNet gates its artifact estimate: set predict_artifact=True")
+        self.predict_artifact, self.gated = predict_artifact, gated
         self.encoder = nn.Conv1d(1, width, 8, stride=4, padding=2)
         self.fine_in = nn.Sequential(*(SeparableBlock(width, kernel) for _ in range(fine_blocks)))
         self.down = nn.Conv1d(width, context, 4, stride=4)
@@ -102,12 +108,61 @@ class EEGReconNet(DenoisingModel):
         self.up = nn.ConvTranspose1d(context, width, 4, stride=4)
         self.fine_out = nn.Sequential(*(SeparableBlock(width, kernel) for _ in range(fine_blocks)))
         self.decoder = nn.ConvTranspose1d(width, 1, 8, stride=4, padding=2)
+        self.gate_head = nn.Conv1d(width, 1, 1) if gated else None
+        self.last_gate_logits: torch.Tensor | None = None  # of the last forward pass (the training loss reads it)
+
+    def _features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, int]:
+        t = x.shape[-1]
+        h = F.pad(x, (0, (-t) % 16), mode="replicate")  # no branch on the length: exports with a dynamic time axis
+        fine = self.fine_in(F.gelu(self.encoder(h)))
+        feats = self.fine_out(fine + self.up(self.context(self.down(fine))))
+        return feats, self.decoder(feats)[..., :t], h.shape[-1]
+
+    def gate_logits(self, feats: torch.Tensor, n_padded: int, t: int) -> torch.Tensor:
+        """Gate logits per sample from the 1/4-rate features.
+
+        Parameters
+        ----------
+        feats : torch.Tensor, shape (N, width, n_padded / 4)
+            Features before the decoder.
+        n_padded : int
+            Padded window length, samples.
+        t : int
+            Window length, samples.
+
+        Returns
+        -------
+        torch.Tensor, shape (N, 1, t)
+            Logits (gate = :func:`~eegrecon.models.gate.hard_gate` of them).
+        """
+        return upsample_gate(self.gate_head(feats), n_padded)[..., :t]
 
     def denoise_1ch(self, x: torch.Tensor) -> torch.Tensor:
         t = x.shape[-1]
-        pad = (-t) % 16
-        h = F.pad(x, (0, pad), mode="replicate")  # no branch on the length: exports with a dynamic time axis
-        fine = self.fine_in(F.gelu(self.encoder(h)))
-        coarse = self.context(self.down(fine))
-        out = self.decoder(self.fine_out(fine + self.up(coarse)))[..., :t]
-        return x - out if self.predict_artifact else out
+        feats, out, n_padded = self._features(x)
+        if not self.predict_artifact:
+            return out
+        if not self.gated:
+            return x - out
+        self.last_gate_logits = self.gate_logits(feats, n_padded, t)
+        return apply_gate(x, out, hard_gate(self.last_gate_logits))
+
+    @torch.no_grad()
+    def artifact_map(self, x: torch.Tensor) -> torch.Tensor:
+        """How much of each sample the model treats as artifact: the gate, in [0, 1] (0: left exactly as is).
+
+        Parameters
+        ----------
+        x : torch.Tensor, shape (batch, n_chans, n_times)
+            Normalised windows.
+
+        Returns
+        -------
+        torch.Tensor, shape (batch, n_chans, n_times)
+            The gate (all ones for an ungated model, which corrects everywhere).
+        """
+        b, c, t = x.shape
+        if not self.gated:
+            return torch.ones_like(x)
+        feats, _, n_padded = self._features(x.reshape(b * c, 1, t))
+        return hard_gate(self.gate_logits(feats, n_padded, t)).reshape(b, c, t)

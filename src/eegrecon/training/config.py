@@ -39,6 +39,8 @@ class TrainConfig(BaseModel):
     snr_curriculum : float
         Fraction of ``max_steps`` over which the lowest training SNR moves from ``snr_range[1]`` − 2 dB down to
         ``snr_range[0]`` (0: off).
+    gate_weight : float
+        Weight of the gate's cross-entropy against where the artifact is (gated models only).
     clean_fraction : float
         Fraction of training windows left (almost) clean (artifact at +60 dB), so the model learns to leave
         clean EEG alone.
@@ -86,6 +88,7 @@ class TrainConfig(BaseModel):
                                   "training SNR moves from snr_range[1] − 2 dB down to snr_range[0] (0: off)")
     clean_fraction: float = Field(0.0, ge=0.0, lt=1.0, description="fraction of training windows left (almost) "
                                   "clean (artifact at +60 dB), so the model learns to leave clean EEG alone")
+    gate_weight: float = Field(0.2, ge=0.0, description="weight of the artifact gate's loss (gated models only)")
     loss: str = "mse"
     loss_kwargs: dict[str, Any] = Field(default_factory=dict)
     batch_size: int = 64

@@ -26,6 +26,7 @@ from eegrecon.data.pairs import PairSet
 from eegrecon.metrics import cc as cc_metric
 from eegrecon.models.base import n_parameters
 from eegrecon.models.checkpoint import load_weights, save_weights
+from eegrecon.models.gate import gate_loss
 from eegrecon.models.neural import predict
 from eegrecon.models.registry import build_model
 from eegrecon.noise import get_noise
@@ -250,6 +251,8 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
                 g["lr"] = lr_at(step, cfg)
             ddp.train()
             loss = loss_fn(ddp(noisy), clean)
+            if getattr(model, "gated", False) and cfg.gate_weight:
+                loss = loss + cfg.gate_weight * gate_loss(model.last_gate_logits, noisy, clean)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.grad_clip:
