@@ -311,9 +311,22 @@ class Denoiser(Estimator):
     def _lowpasses(self, sfreq: float) -> bool:
         return self.above_band == "lowpass" and sfreq > self.sfreq_ + 1e-9
 
+    def _model_context(self, sfreq: float, quantum: int) -> int:
+        """Context the model's windows, the resampling and the optional low-pass need per side, in whole quanta."""
+        margin = chunk_margin(sfreq, self.sfreq_, self.n_window_)
+        if self._lowpasses(sfreq):
+            import mne
+
+            margin += len(mne.filter.create_filter(None, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_,
+                                                   verbose="error")) + 1
+        return -(-margin // quantum) * quantum
+
     def chunk_plan(self, sfreq: float, n_times: int) -> tuple[int, int, int]:
         """How a signal at ``sfreq`` is cut: kept samples per chunk, context per side, and the quantum chunk starts
         are multiples of (:func:`~eegrecon.inference.chunk_quantum`).
+
+        The context is the model's (:meth:`clean_segment` runs the network on the chunk plus that much) plus, with
+        a mains notch, the notch's settling time (filtered, then cut off before the network).
 
         Parameters
         ----------
@@ -325,44 +338,49 @@ class Denoiser(Estimator):
         Returns
         -------
         (int, int, int)
-            Samples at ``sfreq``.
+            Samples at ``sfreq``; the context is a multiple of the quantum.
         """
         hop_for(self.n_window_, self.overlap)  # a bad overlap is an OptionError before any work
         quantum = chunk_quantum(sfreq, self.sfreq_)
-        margin = chunk_margin(sfreq, self.sfreq_, self.n_window_)
+        margin = self._model_context(sfreq, quantum)
         if self.line_hz_:
-            margin += int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_hz_) * sfreq))
-        if self._lowpasses(sfreq):
-            import mne
-
-            margin += len(mne.filter.create_filter(None, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_,
-                                                   verbose="error")) + 1
+            settle = int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_hz_) * sfreq))
+            margin += -(-settle // quantum) * quantum
         chunk = n_times if self.chunk_s is None else int(np.ceil(self.chunk_s * sfreq))
         return chunk, margin, quantum
 
-    def clean_segment(self, x: np.ndarray, sfreq: float, start: int = 0) -> np.ndarray:
+    def clean_segment(self, x: np.ndarray, sfreq: float, start: int = 0,
+                      keep: tuple[int, int] | None = None) -> np.ndarray:
         """Notch, denoise and apply the above-band policy to a contiguous stretch of signal, without checks: the
         step every chunk goes through.
 
         Parameters
         ----------
         x : ndarray, shape (n_rows, n)
-            Signals at ``sfreq``.
+            Signals at ``sfreq``: the samples wanted plus their context (:meth:`chunk_plan`).
         sfreq : float
             Their rate, Hz.
         start : int
             Index of ``x[:, 0]`` in the whole signal (a multiple of the quantum of :meth:`chunk_plan`).
+        keep : (int, int) or None
+            The samples wanted, ``[keep[0], keep[1])`` of ``x`` (quantum-aligned start); None: all of ``x``. The
+            network only runs on them and the model's context, not on the notch's extra context.
 
         Returns
         -------
-        ndarray, shape (n_rows, n)
+        ndarray, shape (n_rows, keep[1] - keep[0])
             Cleaned, float64.
         """
+        a, b = keep if keep is not None else (0, x.shape[1])
         if self.line_hz_:
             x = notch(x, sfreq, self.line_hz_)
-        x = denoise_signals(x, sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap, self.batch_size,
-                            start=start)
-        return bandpass(x, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_) if self._lowpasses(sfreq) else x
+        context = self._model_context(sfreq, chunk_quantum(sfreq, self.sfreq_))
+        lo, hi = max(0, a - context), min(x.shape[1], b + context)
+        y = denoise_signals(x[:, lo:hi], sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap,
+                            self.batch_size, start=start + lo)
+        if self._lowpasses(sfreq):
+            y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_)
+        return y[:, a - lo:b - lo]
 
     def _survey(self, read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str,
                 ch_names: list[str] | None, chunk: int) -> ChannelStats:
@@ -442,11 +460,11 @@ class Denoiser(Estimator):
                 yield r0, r1, np.asarray(read(r0, r1), dtype=np.float64)
                 continue
             for ra, rb, a, b in chunk_spans(r1 - r0, chunk, margin, quantum):
-                orig = np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)
+                read_span = np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)
+                orig = read_span[:, a - ra:b - ra]
                 out = orig.copy()
                 if len(live):
-                    out[live] = self.clean_segment(orig[live], sfreq, ra)
-                out, orig = out[:, a - ra:b - ra], orig[:, a - ra:b - ra]
+                    out[live] = self.clean_segment(read_span[live], sfreq, ra, (a - ra, b - ra))
                 if keep:
                     mask = _span_mask(keep, r0 + a, r0 + b)
                     out[:, mask] = orig[:, mask]

@@ -85,7 +85,7 @@ class StreamingDenoiser:
         """Cleaned samples [start, stop), computed from input [start − context, read_stop)."""
         lo = max(0, start - self.margin)
         seg = self._buf[:, lo - self._base:read_stop - self._base]
-        return self.denoiser_.clean_segment(seg, self.sfreq, lo)[:, start - lo:stop - lo]
+        return self.denoiser_.clean_segment(seg, self.sfreq, lo, (start - lo, stop - lo))
 
     def push(self, chunk: np.ndarray) -> np.ndarray:
         """Add a chunk and return the samples that are now final.
