@@ -156,7 +156,9 @@ def train(overrides: list[str] = typer.Argument(None, help="key=value settings o
 @app.command()
 def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any format mne.io.read_raw reads)"),
             out: Path = typer.Option(..., "--out", "-o", help="folder for the cleaned files (never the inputs')"),
-            model: str = typer.Option(DEFAULT_MODEL, "--model", "-m", help="shipped model name or checkpoint path"),
+            model: str = typer.Option("auto", "--model", "-m", help="'auto' (multichannel model when ≥ 8 EEG "
+                                      "channels have known positions, single-channel otherwise), a shipped model "
+                                      "name or a checkpoint path"),
             n_jobs: int = typer.Option(1, "--n-jobs", "-j", help="files cleaned in parallel (processes)"),
             report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
             overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
@@ -203,6 +205,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             continue
         r = res.report
         extra = [res.note] if res.note else []
+        chosen = r.get("model") or {}
+        if chosen:
+            kind = "multichannel" if chosen.get("multichannel") else "each channel alone"
+            extra.append(f"model {chosen.get('name')} ({kind}): {chosen.get('reason')}")
         line = r.get("line_noise") or {}
         if line.get("notched_hz"):
             found = (f"detected {line['detected_hz']:g} Hz, +{line['prominence_db']:g} dB; "
@@ -303,7 +309,7 @@ def models_list() -> None:
     """Shipped pretrained models (with their training data and benchmark metrics) and every architecture."""
     from rich.table import Table
 
-    from eegrecon.models import MODELS, PEERS
+    from eegrecon.models import ALL_MODELS, PEERS
     from eegrecon.models.pretrained import list_pretrained
 
     table = Table("name", "model", "params", "rate", "trained on", "test CC (EOG/EMG/mixed)", title="shipped")
@@ -314,7 +320,7 @@ def models_list() -> None:
                       f"{row['sfreq']:g} Hz" if row.get("sfreq") else "-", ", ".join(row.get("sources", [])), cc)
     console.print(table)
     arch = Table("architecture", "kind", "what it is", title="architectures (eegrecon train model=NAME)")
-    for name, cls in MODELS.items():
+    for name, cls in ALL_MODELS.items():
         arch.add_row(name, "published peer" if name in PEERS else "eegrecon", cls.description)
     console.print(arch)
 

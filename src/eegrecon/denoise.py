@@ -19,7 +19,10 @@ What happens to the data (each step is reported in ``Denoiser.report_``):
   filters need, so memory does not grow with the recording; chunks start on the whole signal's window grid
   and the result equals whole-signal processing (:func:`~eegrecon.inference.chunk_quantum`);
 - annotations marking a discontinuity (``BAD boundary``/``EDGE boundary`` from concatenation, ``BAD_ACQ_SKIP``)
-  split the recording: each side is cleaned as its own signal (``report_["segments"]``).
+  split the recording: each side is cleaned as its own signal (``report_["segments"]``);
+- the model is chosen per recording (``model="auto"``, :mod:`~eegrecon.model_choice`): the multichannel model
+  when enough EEG channels have known positions (Raw, Epochs), each channel on its own otherwise
+  (``report_["model"]`` says which and why).
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ from eegrecon.errors import DataError, EegreconError, OptionError
 from eegrecon.estimator import Estimator, check_is_fitted
 from eegrecon.inference import chunk_margin, chunk_quantum, chunk_spans, denoise_signals
 from eegrecon.method import Method, TestTimeEnsemble
-from eegrecon.models.pretrained import DEFAULT_MODEL
+from eegrecon.model_choice import JointInput, choose_model, reference_channels
+from eegrecon.models.pretrained import DEFAULT_MODEL, MULTICHANNEL_MODEL
 from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
 
 #: the model's band ends at this fraction of its rate (below its Nyquist frequency, where resampling starts to cut)
@@ -206,9 +210,12 @@ class Denoiser(Estimator):
 
     Parameters
     ----------
-    model : str, Path, Method or torch.nn.Module
-        Shipped model name (``eegrecon models list``), checkpoint path, Method or network; the model says
-        which rate and window it works at.
+    model : "auto", str, Path, Method or torch.nn.Module
+        ``"auto"`` (default): the multichannel model (``eegrecon_mc``) for Raw and Epochs with at least 8 EEG
+        channels of known position (montage, or standard 10-20/10-05 names), with the recording's EOG/ECG channels
+        as references; the single-channel model (``eegrecon_net``) for everything else
+        (:mod:`~eegrecon.model_choice`). Otherwise a shipped model name (``eegrecon models list``), checkpoint
+        path, Method or network, used for every input; the model says which rate and window it works at.
     overlap : float
         Fraction of overlap between consecutive model windows (0.5: every sample seen twice).
     picks : str or list of str
@@ -247,7 +254,7 @@ class Denoiser(Estimator):
     Attributes
     ----------
     method_ : Method
-        The loaded model (after ``fit``).
+        The single-channel model, or the model asked for (after ``fit``).
     sfreq_ : float
         The model's rate, Hz.
     n_window_ : int
@@ -256,7 +263,7 @@ class Denoiser(Estimator):
         After ``transform``: what was processed, skipped, padded, resampled.
     """
 
-    def __init__(self, model: str | Path | Any = DEFAULT_MODEL, overlap: float = 0.5, picks: str | list = "eeg",
+    def __init__(self, model: str | Path | Any = "auto", overlap: float = 0.5, picks: str | list = "eeg",
                  units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
                  precision: str = "auto"):
@@ -291,7 +298,16 @@ class Denoiser(Estimator):
         self.line_hz_ = _check_line_freq(self.line_freq)
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
             raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
-        method = resolve_method(self.model)
+        method = self._load(DEFAULT_MODEL if self._auto() else self.model)
+        self.method_ = TestTimeEnsemble(method) if self.ensemble and not _is_multichannel(method) else method
+        self._use(self.method_, None)
+        return self
+
+    def _auto(self) -> bool:
+        return isinstance(self.model, str) and self.model == "auto"
+
+    def _load(self, ref) -> Method:
+        method = resolve_method(ref)
         if hasattr(method, "precision"):  # a network: a copy runs at the requested precision (caller's untouched)
             from eegrecon.models.neural import resolve_precision
 
@@ -300,13 +316,59 @@ class Denoiser(Estimator):
         if method.sfreq is None or method.n_times is None:
             raise EegreconError(f"{method!r} does not say which rate and window it works at (its sfreq and "
                                 "n_times are None); give the Denoiser a network or set both on the method")
+        return method
+
+    def _use(self, method: Method, joint: JointInput | None) -> None:
+        """Make ``method`` the one that runs (with its extra inputs when it is multichannel)."""
+        self._active, self._joint = method, joint
+        self._joint_live: tuple[int, np.ndarray, np.ndarray] | None = None
         self.sfreq_ = float(method.sfreq)
         self.n_window_ = int(method.n_times)
-        self.method_ = TestTimeEnsemble(method) if self.ensemble else method
-        return self
+
+    def _multichannel_method(self) -> Method:
+        if getattr(self, "multichannel_method_", None) is None:
+            self.multichannel_method_ = self._load(MULTICHANNEL_MODEL)
+        return self.multichannel_method_
+
+    def _select(self, info, picks: np.ndarray) -> list[int]:
+        """Pick the model for a recording's channels; returns the reference channels to read with them."""
+        if self._auto():
+            use, reason, joint = choose_model(info, picks)
+            method = self._multichannel_method() if use else self.method_
+        elif _is_multichannel(self.method_):
+            from eegrecon.data.montage import positions_from_info
+
+            pos, origin = positions_from_info(info, picks)
+            ref_picks, ref_kinds = reference_channels(info, list(picks))
+            joint, reason = JointInput(pos, ref_picks, ref_kinds, origin), "asked for"
+            method = self.method_
+        else:
+            joint, reason, method = None, "asked for", self.method_
+        self._use(method, joint)
+        self.report_["model"] = {"name": getattr(method, "name", type(method).__name__),
+                                 "multichannel": joint is not None, "reason": reason}
+        self.report_["references"] = [info["ch_names"][i] for i in joint.ref_picks] if joint else []
+        return list(joint.ref_picks) if joint else []
+
+    def _select_array(self, n_rows: int) -> None:
+        """Arrays carry no names or positions: each row alone, unless a multichannel model was asked for."""
+        if _is_multichannel(self.method_):
+            joint = JointInput(np.full((n_rows, 3), np.nan))
+            reason = "asked for; an array has no channel positions, so every position is unknown"
+        else:
+            joint = None
+            reason = ("an array carries no channel names or positions: each channel is cleaned on its own"
+                      if self._auto() else "asked for")
+        self._use(self.method_, joint)
+        self.report_["model"] = {"name": getattr(self.method_, "name", type(self.method_).__name__),
+                                 "multichannel": joint is not None, "reason": reason}
+        self.report_["references"] = []
 
     def _fn(self):
-        return lambda w: self.method_.denoise(w, self.sfreq_)
+        if self._joint_live is None:
+            return lambda w: self._active.denoise(w, self.sfreq_)
+        n_eeg, pos, kinds = self._joint_live
+        return lambda w: self._active.denoise_joint(w, pos, n_eeg, kinds)
 
     def _lowpasses(self, sfreq: float) -> bool:
         return self.above_band == "lowpass" and sfreq > self.sfreq_ + 1e-9
@@ -376,8 +438,9 @@ class Denoiser(Estimator):
             x = notch(x, sfreq, self.line_hz_)
         context = self._model_context(sfreq, chunk_quantum(sfreq, self.sfreq_))
         lo, hi = max(0, a - context), min(x.shape[1], b + context)
+        joint = None if self._joint_live is None else self._joint_live[0]
         y = denoise_signals(x[:, lo:hi], sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap,
-                            self.batch_size, start=start + lo)
+                            self.batch_size, start=start + lo, joint=joint)
         if self._lowpasses(sfreq):
             y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_)
         return y[:, a - lo:b - lo]
@@ -408,7 +471,7 @@ class Denoiser(Estimator):
                        units: str | None) -> np.ndarray:
         """Fill the report from the survey; the indices of the rows to clean (not flat)."""
         self.report_["units_warning"] = check_units(None, units, where, std=stats.std)
-        self.report_["precision"] = getattr(self.method_, "precision", None)
+        self.report_["precision"] = getattr(self._active, "precision", None)
         names = channel_names(len(stats.std), ch_names)
         flat = stats.flat()
         self.report_["flat_channels"] = [names[i] for i in np.flatnonzero(flat)]
@@ -446,6 +509,13 @@ class Denoiser(Estimator):
         survey_chunk = n_times if self.chunk_s is None else int(np.ceil(self.chunk_s * sfreq))
         live = self._report_checks(self._survey(read, n_rows, n_times, sfreq, where, ch_names, survey_chunk),
                                    ch_names, sfreq, where, units)
+        if self._joint is not None:  # the multichannel model sees the live EEG rows, then the live references
+            from eegrecon.models.multichannel_net import REF_KINDS
+
+            n_eeg = len(self._joint.pos)
+            eeg, refs = live[live < n_eeg], live[live >= n_eeg] - n_eeg
+            kinds = np.array([REF_KINDS.index(self._joint.ref_kinds[i]) for i in refs], dtype=np.int64)
+            self._joint_live = (len(eeg), self._joint.pos[eeg], kinds)
         chunk, margin, quantum = self.chunk_plan(sfreq, n_times)  # after the survey: the notch sets the context
         shortest = min(stop - start for start, stop in runs)
         padded = int(round(shortest * self.sfreq_ / sfreq)) < self.n_window_
@@ -501,6 +571,7 @@ class Denoiser(Estimator):
         """
         check_is_fitted(self, "call Denoiser(...).fit() first (it loads the model), or use fit_transform")
         self.report_: dict[str, Any] = {}
+        self._use(self.method_, None)
         try:
             import mne
         except ImportError:  # pragma: no cover - mne is a dependency
@@ -536,6 +607,62 @@ class Denoiser(Estimator):
         """
         return self.fit(X).transform(X, sfreq=sfreq, time_axis=time_axis)
 
+    def artifact_map(self, X, sfreq: float | None = None) -> tuple[list[str], np.ndarray]:
+        """Where, and how much, the model sees artifact: its gate per channel and sample, at the input's rate.
+
+        The first thing to look at: 0 means the sample is returned exactly as it came in, 1 that the model's whole
+        artifact estimate is subtracted there. Uses the model :meth:`transform` would use (``report_["model"]``);
+        the recording is read at once (no chunking) and mains is not notched first.
+
+        Parameters
+        ----------
+        X : mne.io.Raw or ndarray, shape (n_chans, n_times)
+            The recording.
+        sfreq : float or None
+            Sampling rate of an ndarray, Hz.
+
+        Returns
+        -------
+        (list of str, ndarray of shape (n_chans, n_times))
+            The cleaned channels' names and their map in [0, 1].
+        """
+        import mne
+
+        from eegrecon.data.preprocess import resample
+        from eegrecon.inference import overlap_add_map
+
+        check_is_fitted(self, "call Denoiser(...).fit() first (it loads the model), or use fit_transform")
+        self.report_ = {}
+        self._use(self.method_, None)
+        if isinstance(X, mne.io.BaseRaw):
+            picks = self._picks(X.info)
+            rows = np.r_[picks, self._select(X.info, picks)].astype(int)
+            data, sf = X.get_data(picks=rows), float(X.info["sfreq"])
+            names = [X.ch_names[i] for i in picks]
+        elif isinstance(X, np.ndarray) and X.ndim == 2:
+            if sfreq is None:
+                raise EegreconError("artifact_map(ndarray) needs the sampling rate: artifact_map(X, sfreq=...)")
+            sf, data = _check_sfreq(sfreq, "array"), _as_float_array(X, "array")
+            self._select_array(data.shape[0])
+            names = channel_names(data.shape[0])
+        else:
+            raise EegreconError("artifact_map takes an mne Raw or a 2-D array (n_chans, n_times)")
+        if not hasattr(self._active, "artifact_map"):
+            raise EegreconError(f"{self._active!r} gives no artifact map (only eegrecon networks do)")
+        at_model = data if abs(sf - self.sfreq_) < 1e-9 else resample(data, sf, self.sfreq_)
+        joint = None
+        if self._joint is not None:
+            from eegrecon.models.multichannel_net import REF_KINDS
+
+            joint = len(self._joint.pos)
+            kinds = np.array([REF_KINDS.index(k) for k in self._joint.ref_kinds], dtype=np.int64)
+            fn = lambda w: self._active.artifact_map(w, self._joint.pos, joint, kinds)  # noqa: E731
+        else:
+            fn = self._active.artifact_map
+        gate = overlap_add_map(at_model, fn, self.n_window_, self.overlap, joint)
+        t_in, t_model = np.arange(data.shape[1]) / sf, np.arange(gate.shape[1]) / self.sfreq_
+        return names, np.stack([np.interp(t_in, t_model, row) for row in gate])
+
     def _transform_array(self, X: np.ndarray, sfreq: float, time_axis: int | None) -> np.ndarray:
         if X.ndim not in (1, 2, 3):
             raise DataError(f"array: expected (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times), got "
@@ -552,9 +679,13 @@ class Denoiser(Estimator):
             time_axis, moved = 0, X.T
         else:
             time_axis, moved = -1, X
-        # every row is one signal: (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times)
-        rows = moved.reshape(int(np.prod(moved.shape[:-1])), moved.shape[-1])
-        out = self._clean(rows, sfreq, "array", self.units).reshape(moved.shape)
+        self._select_array(moved.shape[-2] if moved.ndim >= 2 else 1)
+        if self._joint is not None:  # a multichannel model: each (n_chans, n_times) recording at once
+            recs = moved.reshape(-1, *moved.shape[-2:]) if moved.ndim >= 2 else moved[None, None]
+            out = np.stack([self._clean(r, sfreq, "array", self.units) for r in recs]).reshape(moved.shape)
+        else:  # every row is one signal: (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times)
+            rows = moved.reshape(int(np.prod(moved.shape[:-1])), moved.shape[-1])
+            out = self._clean(rows, sfreq, "array", self.units).reshape(moved.shape)
         out = np.moveaxis(out, -1, time_axis)
         return out.astype(X.dtype if X.dtype.kind == "f" else np.float64)
 
@@ -614,6 +745,7 @@ class Denoiser(Estimator):
         names = [raw.ch_names[i] for i in picks]
         self.report_.update(channels=names, untouched=[c for c in raw.ch_names if c not in names],
                             excluded=exclude)
+        refs = [i for i in self._select(raw.info, picks) if raw.ch_names[i] not in exclude]
         n = raw.n_times
         if n < 2:
             raise DataError(f"{where}: the recording has {n} sample(s); nothing to denoise")
@@ -630,13 +762,15 @@ class Denoiser(Estimator):
         runs = list(zip(cuts[:-1], cuts[1:]))
         others = np.setdiff1d(np.arange(len(raw.ch_names)), picks)
 
-        def read(a: int, b: int) -> np.ndarray:
-            return raw.get_data(picks=picks, start=a, stop=b)
+        rows = np.r_[picks, refs].astype(int)  # references (multichannel model) are read, used, never changed
 
-        for start, stop, block in self._iter_clean(read, len(picks), n, raw.info["sfreq"], where, names, runs,
-                                                   spans, units="V"):
+        def read(a: int, b: int) -> np.ndarray:
+            return raw.get_data(picks=rows, start=a, stop=b)
+
+        for start, stop, block in self._iter_clean(read, len(rows), n, raw.info["sfreq"], where,
+                                                   [raw.ch_names[i] for i in rows], runs, spans, units="V"):
             full = np.empty((len(raw.ch_names), stop - start))
-            full[picks] = block
+            full[picks] = block[:len(picks)]
             if len(others):
                 full[others] = raw.get_data(picks=others, start=start, stop=stop)
             yield start, stop, full
@@ -651,13 +785,24 @@ class Denoiser(Estimator):
         out, picks, _ = self._mne_copy(epochs, "Epochs")
         if not len(picks):
             return out
+        refs = self._select(epochs.info, picks)
+        if self._joint is not None:  # each epoch's channels (and references) together
+            data = out.get_data(picks=np.r_[picks, refs].astype(int))
+            names = [epochs.ch_names[i] for i in np.r_[picks, refs].astype(int)]
+            for e in range(len(data)):
+                out._data[e, picks] = self._clean(data[e], epochs.info["sfreq"], "Epochs", "V", names)[:len(picks)]
+            return out
         data = out.get_data(picks=picks)  # (n_epochs, n_picks, n_times): every epoch of every channel is a row
         rows = data.reshape(-1, data.shape[-1])
         out._data[:, picks] = self._clean(rows, epochs.info["sfreq"], "Epochs", "V").reshape(data.shape)
         return out
 
 
-def denoise(data, sfreq: float, model: str | Path | Any = DEFAULT_MODEL, units: str | None = "uV",
+def _is_multichannel(method: Any) -> bool:
+    return bool(getattr(method, "multichannel", False))
+
+
+def denoise(data, sfreq: float, model: str | Path | Any = "auto", units: str | None = "uV",
             overlap: float = 0.5) -> np.ndarray:
     """Clean an array with :class:`Denoiser`.
 

@@ -32,7 +32,6 @@ from eegrecon.denoise import Denoiser
 from eegrecon.edf_layout import EdfLayout, EdfRewriter, read_edf_layout, record_gaps
 from eegrecon.errors import DataError, EegreconError
 from eegrecon.lazy_raw import CleanedRaw
-from eegrecon.models.pretrained import DEFAULT_MODEL
 
 #: the before/after figure (``report=True``) shows the first this many seconds (bounded memory)
 FIGURE_S = 600.0
@@ -177,7 +176,7 @@ def _write(raw, dest: Path, fmt: str) -> None:
             mne.export.export_raw(tmp / dest.name, raw.load_data(), fmt=fmt, overwrite=True, verbose="error")
 
 
-def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overwrite: bool = False,
+def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: bool = False,
                report: bool = False, line_freq: float | str | None = "auto", ensemble: bool = False,
                above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto") -> CleanResult:
     """Denoise one recording file into ``out_dir``.
@@ -248,7 +247,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model=DEFAULT_MODEL, overw
     return result
 
 
-def clean_files(paths: list[Path], out_dir: Path, model=DEFAULT_MODEL, n_jobs: int = 1, overwrite: bool = False,
+def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1, overwrite: bool = False,
                 report: bool = False, on_done=None, line_freq: float | str | None = "auto",
                 ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
                 precision: str = "auto") -> list[CleanResult | Exception]:

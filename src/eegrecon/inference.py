@@ -163,8 +163,48 @@ def window_corrections(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> 
     return out
 
 
+def joint_window_corrections(windows: np.ndarray, fn: WindowFn, n_eeg: int, batch: int = 32) -> np.ndarray:
+    """What a multichannel ``fn`` removes from windows that hold every channel at once, in the caller's units.
+
+    The EEG rows (the first ``n_eeg``) are average-referenced and divided by one scale per window, the median of
+    their standard deviations (relative amplitudes across channels carry the artifact's topography); the other
+    rows are reference channels (EOG, ECG), each divided by its own std. ``fn`` returns the cleaned EEG rows in
+    average reference; the correction (input − output) is 0 where it changes nothing, and 0 for the references.
+
+    Parameters
+    ----------
+    windows : ndarray, shape (n, n_rows, n_window)
+        Windows in the caller's units: ``n_eeg`` EEG rows, then references.
+    fn : callable
+        Normalised (m, n_rows, n_window) → cleaned EEG rows (m, n_eeg, n_window).
+    n_eeg : int
+        EEG rows.
+    batch : int
+        Windows per call of ``fn``.
+
+    Returns
+    -------
+    ndarray, shape (n, n_rows, n_window)
+        Corrections, float64.
+    """
+    eeg = windows[:, :n_eeg] - windows[:, :n_eeg].mean(axis=1, keepdims=True)
+    scale = np.median(eeg.std(axis=-1), axis=1) if n_eeg else np.zeros(len(windows))
+    peak = np.abs(eeg).max(axis=(1, 2)) if eeg.size else np.zeros(len(windows))
+    live = (scale > FLAT_FRACTION * peak) & (scale > np.finfo(np.float64).tiny)
+    ref_std = windows[:, n_eeg:].std(axis=-1, keepdims=True)
+    refs = np.divide(windows[:, n_eeg:], ref_std, out=np.zeros_like(windows[:, n_eeg:]), where=ref_std > 0)
+    out = np.zeros(windows.shape)
+    idx = np.flatnonzero(live)
+    for i in range(0, len(idx), batch):
+        sel = idx[i:i + batch]
+        norm = eeg[sel] / scale[sel, None, None]
+        cleaned = np.asarray(fn(np.concatenate([norm, refs[sel]], axis=1)), dtype=np.float64)
+        out[sel, :n_eeg] = (norm - cleaned) * scale[sel, None, None]
+    return out
+
+
 def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, weights: np.ndarray,
-                num: np.ndarray, norm: np.ndarray, batch: int = 1024) -> None:
+                num: np.ndarray, norm: np.ndarray, batch: int = 1024, joint: int | None = None) -> None:
     """Run ``fn`` on the windows of ``x`` that start at ``starts`` and add their corrections (input − output),
     weighted, into overlap-add accumulators (in place).
 
@@ -186,16 +226,23 @@ def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, 
         Sum of weights, updated in place.
     batch : int
         Windows per call of ``fn``.
+    joint : int or None
+        None: every row is a signal of its own (:func:`window_corrections`). An int: the rows are the channels of
+        one recording, the first ``joint`` EEG and the rest references, cleaned together
+        (:func:`joint_window_corrections`).
     """
-    windows = x[:, starts[:, None] + np.arange(n_window)[None, :]].reshape(-1, n_window)
-    den = window_corrections(windows, fn, batch).reshape(x.shape[0], len(starts), n_window)
+    windows = x[:, starts[:, None] + np.arange(n_window)[None, :]]  # (n_signals, n_windows, n_window)
+    if joint is None:
+        den = window_corrections(windows.reshape(-1, n_window), fn, batch).reshape(windows.shape)
+    else:
+        den = joint_window_corrections(windows.transpose(1, 0, 2), fn, joint, batch).transpose(1, 0, 2)
     for k, s in enumerate(starts):
         num[:, s:s + n_window] += den[:, k] * weights
         norm[s:s + n_window] += weights
 
 
 def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
-                            batch: int = 1024, phase: int = 0) -> np.ndarray:
+                            batch: int = 1024, phase: int = 0, joint: int | None = None) -> np.ndarray:
     """What a window-level denoiser removes from continuous signals at the model rate, with Hann-weighted
     overlap-add of each window's correction (input − output). Where the model changes nothing the correction is
     exactly 0, so ``x − correction`` is the input bit for bit.
@@ -215,6 +262,8 @@ def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap:
     phase : int
         Position of ``x[:, 0]`` on the window grid (its index in the whole signal, modulo the hop): a chunk
         of a longer signal then gets the windows the whole signal would have. 0 for a whole signal.
+    joint : int or None
+        Clean the rows together as one recording's channels (see :func:`add_windows`).
 
     Returns
     -------
@@ -228,7 +277,7 @@ def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap:
     xp = reflect_pad(x, left + phase, right)
     num, norm = np.zeros_like(xp), np.zeros(xp.shape[1])
     add_windows(xp, window_starts(xp.shape[1], n_window, hop), fn, n_window, synthesis_weights(n_window, hop),
-                num, norm, batch)
+                num, norm, batch, joint)
     return (num / norm)[:, left + phase:left + phase + n]
 
 
@@ -258,7 +307,8 @@ def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: flo
 
 
 def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: float, n_window: int,
-                    overlap: float = 0.5, batch: int = 1024, max_signals: int = 16, start: int = 0) -> np.ndarray:
+                    overlap: float = 0.5, batch: int = 1024, max_signals: int = 16, start: int = 0,
+                    joint: int | None = None) -> np.ndarray:
     """Denoise continuous signals at any rate, in the caller's units.
 
     The model's *correction* (input − output of each window, overlap-added) is subtracted from the original;
@@ -287,6 +337,9 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     start : int
         Index of ``x[:, 0]`` in the whole signal when ``x`` is a chunk of it (a multiple of
         :func:`chunk_quantum`): the chunk then gets the whole signal's windows.
+    joint : int or None
+        Clean the rows together, the first ``joint`` as EEG and the rest as references (a multichannel model);
+        the references come back unchanged.
 
     Returns
     -------
@@ -300,17 +353,18 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     if start % down:
         raise ValueError(f"a chunk must start at a multiple of {down} samples (got {start}): see chunk_quantum")
     phase = start // down * up
-    for i in range(0, x.shape[0], max_signals):  # bounds memory on long, many-channel recordings
-        part = x[i:i + max_signals]
+    step = max_signals if joint is None else max(x.shape[0], 1)  # a multichannel model needs every row at once
+    for i in range(0, x.shape[0], step):  # bounds memory on long, many-channel recordings
+        part = x[i:i + step]
         if same_rate:
-            out[i:i + max_signals] = part - overlap_add_corrections(part, fn, n_window, overlap, batch, phase)
+            out[i:i + step] = part - overlap_add_corrections(part, fn, n_window, overlap, batch, phase, joint)
             continue
         at_model = resample(part, sfreq, model_sfreq)
-        correction = overlap_add_corrections(at_model, fn, n_window, overlap, batch, phase)
+        correction = overlap_add_corrections(at_model, fn, n_window, overlap, batch, phase, joint)
         back = resample(correction, model_sfreq, sfreq)
         n = part.shape[1]
         back = back[:, :n] if back.shape[1] >= n else np.pad(back, ((0, 0), (0, n - back.shape[1])), mode="edge")
-        out[i:i + max_signals] = part - back
+        out[i:i + step] = part - back
     return out
 
 
@@ -394,3 +448,58 @@ def chunk_spans(n_times: int, chunk: int, margin: int, quantum: int) -> Iterator
     for start in range(0, n_times, chunk):
         stop = min(start + chunk, n_times)
         yield max(0, start - margin), min(n_times, stop + margin), start, stop
+
+
+def overlap_add_map(x: np.ndarray, map_fn: WindowFn, n_window: int, overlap: float = 0.5,
+                    joint: int | None = None, batch: int = 32) -> np.ndarray:
+    """A model's artifact map (its gate, in [0, 1]) over continuous signals at the model rate, overlap-added.
+
+    Windows are normalised exactly as for cleaning (:func:`window_corrections`, :func:`joint_window_corrections`).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_rows, n_times)
+        Signals at the model's rate (with ``joint``: EEG rows, then references).
+    map_fn : callable
+        Normalised windows → gate per sample: (m, n_window) → (m, n_window), or with ``joint``
+        (m, n_rows, n_window) → (m, joint, n_window).
+    n_window : int
+        Model window, samples.
+    overlap : float
+        Overlap between windows, in [0, 1).
+    joint : int or None
+        EEG rows of a multichannel model (None: every row alone).
+    batch : int
+        Windows per call of ``map_fn``.
+
+    Returns
+    -------
+    ndarray, shape (n_eeg_rows, n_times)
+        The map, float64 in [0, 1] (0 over flat windows).
+    """
+    n = x.shape[1]
+    hop = hop_for(n_window, overlap)
+    left, right = padded_length(n, n_window, hop)
+    xp = reflect_pad(x, left, right)
+    starts = window_starts(xp.shape[1], n_window, hop)
+    weights = synthesis_weights(n_window, hop)
+    rows = x.shape[0] if joint is None else joint
+    num, norm = np.zeros((rows, xp.shape[1])), np.zeros(xp.shape[1])
+    windows = xp[:, starts[:, None] + np.arange(n_window)[None, :]].transpose(1, 0, 2)  # (n_win, n_rows, T)
+    for i in range(0, len(starts), batch):
+        w = windows[i:i + batch]
+        if joint is None:
+            std = w.std(axis=-1, keepdims=True)
+            g = np.asarray(map_fn(np.divide(w, std, out=np.zeros_like(w), where=std > 0).reshape(-1, n_window)))
+            g = g.reshape(w.shape) * (std > 0)
+        else:
+            eeg = w[:, :joint] - w[:, :joint].mean(axis=1, keepdims=True)
+            scale = np.median(eeg.std(axis=-1), axis=1)[:, None, None]
+            ref_std = w[:, joint:].std(axis=-1, keepdims=True)
+            refs = np.divide(w[:, joint:], ref_std, out=np.zeros_like(w[:, joint:]), where=ref_std > 0)
+            norm_eeg = np.divide(eeg, scale, out=np.zeros_like(eeg), where=scale > 0)
+            g = np.asarray(map_fn(np.concatenate([norm_eeg, refs], axis=1))) * (scale > 0)
+        for k, s in enumerate(starts[i:i + batch]):
+            num[:, s:s + n_window] += g[k] * weights
+            norm[s:s + n_window] += weights
+    return np.clip((num / norm)[:, left:left + n], 0.0, 1.0)

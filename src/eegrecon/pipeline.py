@@ -300,7 +300,7 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
         if progress:
             progress("cleaning an example recording")
         source = example_recording(data_dir, out)
-        cleaned = clean_file(source, out / "denoised", DEFAULT_MODEL, overwrite=True, report=True)
+        cleaned = clean_file(source, out / "denoised", "auto", overwrite=True, report=True)
     if progress:
         progress("quick noise-robustness analysis")
     analysis = run_analysis(out / "analysis", data_dir, AnalysisConfig.quick() if quick else AnalysisConfig(),

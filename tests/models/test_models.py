@@ -1,10 +1,10 @@
-"""Every registered model: shape, gradients, overfitting one batch, save → load."""
+"""Every registered model (single- and multichannel): shape, gradients, overfitting one batch, save → load."""
 
 import numpy as np
 import pytest
 import torch
 
-from eegrecon.models import FLAGSHIP, MODELS, build_model
+from eegrecon.models import ALL_MODELS, FLAGSHIP, MULTICHANNEL_MODELS, build_model
 from eegrecon.models.checkpoint import load_weights, save_weights
 
 SMALL = {"novel_cnn": {"width": 0.25}}  # the published width (33 M parameters) is exercised in the benchmark
@@ -15,11 +15,25 @@ def _model(name, **kw):
     return build_model(name, n_chans=3, n_times=512, sfreq=256.0, **{**SMALL.get(name, {}), **kw})
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+def _every_input(model, x):
+    """The forward pass with every optional input a multichannel model takes (positions, one unknown; a reference),
+    so that every parameter is used."""
+    if name_of(model) not in MULTICHANNEL_MODELS:
+        return model(x)
+    pos = torch.randn(x.shape[1], 3) * 0.05
+    pos[0] = float("nan")
+    return model(x, pos, torch.randn(x.shape[0], 1, x.shape[2]), torch.tensor([0]))
+
+
+def name_of(model):
+    return next(n for n, cls in ALL_MODELS.items() if type(model) is cls)
+
+
+@pytest.mark.parametrize("name", list(ALL_MODELS))
 def test_shape_and_gradients(name):
     model = _model(name)
     x = torch.randn(2, 3, 512)
-    y = model(x)
+    y = _every_input(model, x)
     assert y.shape == x.shape
     y.square().mean().backward()
     missing = [n for n, p in model.named_parameters() if p.grad is None or not torch.isfinite(p.grad).all()]
@@ -27,7 +41,7 @@ def test_shape_and_gradients(name):
     assert any(float(p.grad.abs().sum()) > 0 for p in model.parameters())
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(ALL_MODELS))
 def test_overfits_one_small_batch(name):
     torch.manual_seed(0)
     model = _model(name)
@@ -51,7 +65,7 @@ def test_overfits_one_small_batch(name):
     assert after < 0.3 * before, (before, after)
 
 
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", list(ALL_MODELS))
 def test_save_load_identical(name, tmp_path):
     model = _model(name).eval()
     save_weights(tmp_path / "m", model, {"model": name})
@@ -66,7 +80,7 @@ def test_save_load_identical(name, tmp_path):
         assert torch.equal(model(x), other(x))
 
 
-@pytest.mark.parametrize("name", [n for n, m in MODELS.items() if not m.fixed_length])
+@pytest.mark.parametrize("name", [n for n, m in ALL_MODELS.items() if not m.fixed_length])
 @pytest.mark.parametrize("n_times", [100, 333, 512, 1000])
 def test_length_agnostic_models_run_on_any_length(name, n_times):
     model = _model(name).eval()

@@ -13,6 +13,8 @@ _EXPORTS = {
     "n_parameters": "eegrecon.models.base",
     "FLAGSHIP": "eegrecon.models.registry",
     "MODELS": "eegrecon.models.registry",
+    "MULTICHANNEL_MODELS": "eegrecon.models.registry",
+    "ALL_MODELS": "eegrecon.models.registry",
     "PEERS": "eegrecon.models.registry",
     "build_model": "eegrecon.models.registry",
     "NeuralMethod": "eegrecon.models.neural",

@@ -86,6 +86,49 @@ def predict(model: torch.nn.Module, noisy: np.ndarray, batch: int = 512, precisi
     return np.asarray(noisy, dtype=np.float64) - torch.cat(corrections).double().numpy()
 
 
+@torch.inference_mode()
+def predict_joint(model: torch.nn.Module, windows: np.ndarray, pos: np.ndarray | None, n_eeg: int,
+                  ref_kinds: np.ndarray | None = None, batch: int = 32, precision: str = "float32") -> np.ndarray:
+    """Run a multichannel ``model`` on normalised windows holding every channel (EEG rows, then references).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Takes (batch, n_eeg, T) signals, (n_eeg, 3) positions, (batch, n_refs, T) references and their kinds.
+    windows : ndarray, shape (n, n_eeg + n_refs, T)
+        Normalised windows (EEG average-referenced).
+    pos : ndarray, shape (n_eeg, 3) or None
+        Positions, metres (NaN rows: unknown).
+    n_eeg : int
+        EEG rows.
+    ref_kinds : ndarray of int, shape (n_refs,) or None
+        Kind of each reference (index into the model's ``REF_KINDS``).
+    batch : int
+        Windows per forward pass.
+    precision : {"auto", "float32", "bfloat16"}
+        Arithmetic of the forward pass.
+
+    Returns
+    -------
+    ndarray, shape (n, n_eeg, T)
+        Cleaned EEG rows, float64: the float32 network's change applied to the float64 input.
+    """
+    model.eval()
+    bf16 = resolve_precision(precision) == "bfloat16"
+    p = None if pos is None else torch.as_tensor(np.asarray(pos, dtype=np.float32))
+    kinds = None
+    if ref_kinds is not None and len(ref_kinds) and windows.shape[1] > n_eeg:
+        kinds = torch.as_tensor(np.asarray(ref_kinds, dtype=np.int64))
+    out = np.asarray(windows[:, :n_eeg], dtype=np.float64).copy()
+    for i in range(0, len(windows), batch):
+        w = torch.from_numpy(np.ascontiguousarray(windows[i:i + batch], dtype=np.float32))
+        x, refs = w[:, :n_eeg], (w[:, n_eeg:] if kinds is not None else None)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            y = model(x, p, refs, kinds).float()
+        out[i:i + batch] -= (x - y).double().numpy()
+    return out
+
+
 class NeuralMethod(Method):
     """Denoise normalised windows with a network; its rate and window come from the network itself.
 
@@ -142,6 +185,67 @@ class NeuralMethod(Method):
             raise EegreconError(f"{path}.json: checkpoint config lacks {exc}; not an eegrecon checkpoint") from None
         load_weights(path, model)
         return cls(model.eval(), meta, name)
+
+    @property
+    def multichannel(self) -> bool:
+        """Whether the network cleans all channels together (:data:`~eegrecon.models.registry.MULTICHANNEL_MODELS`)."""
+        from eegrecon.models.registry import MULTICHANNEL_MODELS
+
+        return isinstance(self.model, tuple(MULTICHANNEL_MODELS.values()))
+
+    def denoise_joint(self, windows: np.ndarray, pos: np.ndarray | None, n_eeg: int,
+                      ref_kinds: np.ndarray | None = None) -> np.ndarray:
+        """Clean windows that hold every channel of a recording (multichannel networks only).
+
+        Parameters
+        ----------
+        windows : ndarray, shape (n, n_eeg + n_refs, T)
+            Normalised windows at the network's rate: EEG rows (average reference), then references.
+        pos : ndarray, shape (n_eeg, 3) or None
+            EEG positions, metres, MNE head coordinates (NaN: unknown).
+        n_eeg : int
+            EEG rows.
+        ref_kinds : ndarray of int or None
+            Kind of each reference row.
+
+        Returns
+        -------
+        ndarray, shape (n, n_eeg, T)
+            Cleaned EEG rows.
+        """
+        if not self.multichannel:
+            raise EegreconError(f"{self.name} is a single-channel network: it cleans each channel on its own")
+        return predict_joint(self.model, windows, pos, n_eeg, ref_kinds, min(self.batch, 32), self.precision)
+
+    @torch.inference_mode()
+    def artifact_map(self, windows: np.ndarray, pos: np.ndarray | None = None, n_eeg: int | None = None,
+                     ref_kinds: np.ndarray | None = None) -> np.ndarray:
+        """The network's gate per sample (what share of each sample it treats as artifact).
+
+        Parameters
+        ----------
+        windows : ndarray, shape (n, T), or (n, n_eeg + n_refs, T) for a multichannel network
+            Normalised windows at the network's rate.
+        pos, n_eeg, ref_kinds
+            Multichannel networks only: as for :meth:`denoise_joint`.
+
+        Returns
+        -------
+        ndarray, shape (n, T) or (n, n_eeg, T)
+            In [0, 1]; all ones for an ungated network (it corrects everywhere).
+        """
+        self.model.eval()
+        w = torch.from_numpy(np.ascontiguousarray(windows, dtype=np.float32))
+        if not self.multichannel:
+            if not getattr(self.model, "gated", False):
+                return np.ones(windows.shape)
+            return self.model.artifact_map(w[:, None, :])[:, 0].double().numpy()
+        p = None if pos is None else torch.as_tensor(np.asarray(pos, dtype=np.float32))
+        n_eeg = windows.shape[1] if n_eeg is None else n_eeg
+        has_refs = ref_kinds is not None and len(ref_kinds) and windows.shape[1] > n_eeg
+        kinds = torch.as_tensor(np.asarray(ref_kinds, dtype=np.int64)) if has_refs else None
+        refs = w[:, n_eeg:] if has_refs else None
+        return self.model.artifact_map(w[:, :n_eeg], p, refs, kinds).double().numpy()
 
     @property
     def sfreq(self) -> float:

@@ -95,7 +95,11 @@ class Bundle:
 PRETRAINED: dict[str, Bundle] = {
     "eegrecon_net": Bundle("eegrecon_net", "generalist flagship: EOG, EMG, motion and their mixtures, 256 Hz, 2-s "
                            "windows; trained on redistributable real artifacts only", "eegrecon_net"),
+    "eegrecon_mc": Bundle("eegrecon_mc", "multichannel: all EEG channels with their positions (any montage), EOG/ECG "
+                          "references when present; EOG, EMG, ECG, pops, drifts; 256 Hz, 2-s windows", "eegrecon_mc"),
 }
+#: the multichannel bundle the Denoiser picks for recordings with enough positioned EEG channels
+MULTICHANNEL_MODEL = "eegrecon_mc"
 #: the bundle ``Denoiser``, ``denoise``, ``StreamingDenoiser`` and ``eegrecon denoise`` use by default
 DEFAULT_MODEL = "eegrecon_net"
 

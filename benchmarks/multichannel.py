@@ -1,0 +1,315 @@
+"""Multichannel cleaning side by side with the tools users already have, on held-out subjects.
+
+    python benchmarks/multichannel.py [--recordings 6] [--seconds 180] [--levels -9 -6 -3 0 3] [--quick]
+
+Test data: eegmat test subjects' ICA-cleaned 19-channel recordings (never seen in training) + real EOG (and EMG)
+time courses of the test split of every EOG/EMG source, projected onto the scalp through forward-modelled
+topographies (eegrecon.data.multichannel); SNR at the most contaminated channel (RMS ratio). Reference channels
+(VEOG, HEOG, ECG) are added to the recording for the methods that use them.
+
+Methods: noisy input; eegrecon single-channel (eegrecon_net); eegrecon multichannel (eegrecon_mc) without and
+with reference channels; MNE ICA (picard, 15 components) + ICLabel (components not labelled brain/other removed);
+ICA + find_bads_eog (with EOG channels); ASR (meegkit; cutoffs 5 and 20); MNE EOGRegression (with EOG channels);
+oracle regression (least squares on the true projected artifact, a bound).
+
+Scores, in average reference against the clean truth: CC and RRMSE_t per channel (frontal = Fp1, Fp2, F3, F4, F7,
+F8, Fz; rest = the other 12), band-power change per band (Welch, 2-s Hann segments, power summed over channels);
+the same methods on the clean recordings (CC with the input, band-power change); seconds per minute of 64-channel
+data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel, run in this process one after the other.
+
+Needs the [bench] extra (mne-icalabel, meegkit, python-picard) and ../shared/data. Writes
+benchmarks/results/multichannel.md and multichannel.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from eegrecon.data.montage import OLD_NAMES
+from eegrecon.data.multichannel import (
+    REF_CHANNELS,
+    contaminate,
+    load_courses,
+    read_eegmat_recordings,
+    recording_splits,
+    snr_per_channel,
+)
+from eegrecon.data.topography import TopographyBank
+from eegrecon.paths import resolve_data_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "results"
+FRONTAL = ("Fp1", "Fp2", "F3", "F4", "F7", "F8", "Fz")
+BANDS = {"delta": (1, 4), "theta": (4, 8), "alpha": (8, 13), "beta": (13, 30), "gamma": (30, 80)}
+SFREQ = 256.0
+
+
+def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None = None):
+    """A Raw (volts) with the standard montage; VEOG/HEOG/ECG channels when refs are given."""
+    import mne
+
+    info = mne.create_info(names, SFREQ, "eeg")
+    data = data_uv * 1e-6
+    if refs_uv is not None:
+        info = mne.create_info(names + [n for n, _ in REF_CHANNELS], SFREQ,
+                               ["eeg"] * len(names) + [k for _, k in REF_CHANNELS])
+        data = np.r_[data, refs_uv * 1e-6]
+    raw = mne.io.RawArray(data, info, verbose="error")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        raw.set_montage("standard_1005", on_missing="ignore", verbose="error")
+    return raw
+
+
+def eeg_out(raw, names: list[str]) -> np.ndarray:
+    """The EEG channels of a Raw in µV, average reference."""
+    x = raw.get_data(picks=names) * 1e6
+    return x - x.mean(axis=0)
+
+
+def run_denoiser(model: str):
+    from eegrecon import Denoiser
+
+    den = Denoiser(model, line_freq=None).fit()
+
+    def run(raw, names):
+        return eeg_out(den.transform(raw), names)
+    return run
+
+
+def run_ica_iclabel(raw, names, confident: float | None = None):
+    """ICA (picard, 15) + ICLabel. ``confident=None``: mne-icalabel's documented rule (remove every component not
+    labelled brain or other); a number: remove only eye/muscle/heart components labelled with that probability."""
+    import mne
+    from mne_icalabel import label_components
+
+    work = raw.copy().pick(names).set_eeg_reference("average", verbose="error")
+    fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")  # ICLabel's band
+    ica = mne.preprocessing.ICA(n_components=15, method="picard", max_iter="auto", random_state=0,
+                                fit_params=dict(ortho=False, extended=True), verbose="error")
+    ica.fit(fit_on, verbose="error")
+    found = label_components(fit_on, ica, method="iclabel")
+    labels, proba = found["labels"], found["y_pred_proba"]
+    if confident is None:
+        ica.exclude = [i for i, lab in enumerate(labels) if lab not in ("brain", "other")]
+    else:
+        ica.exclude = [i for i, (lab, p) in enumerate(zip(labels, proba))
+                       if lab in ("eye blink", "muscle artifact", "heart beat") and p >= confident]
+    return eeg_out(ica.apply(work, verbose="error"), names)
+
+
+def run_ica_eog(raw, names):
+    import mne
+
+    work = raw.copy().set_eeg_reference("average", verbose="error")
+    fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")
+    ica = mne.preprocessing.ICA(n_components=15, method="picard", max_iter="auto", random_state=0, verbose="error")
+    ica.fit(fit_on, picks="eeg", verbose="error")
+    bads, _ = ica.find_bads_eog(fit_on, ch_name=["VEOG", "HEOG"], verbose="error")
+    ica.exclude = list(bads)
+    return eeg_out(ica.apply(work, verbose="error"), names)
+
+
+def run_asr(cutoff: float):
+    def run(raw, names):
+        from meegkit.asr import ASR
+
+        x = eeg_out(raw, names)
+        asr = ASR(sfreq=SFREQ, cutoff=cutoff)
+        asr.fit(x)
+        y = asr.transform(x)
+        return y - y.mean(axis=0)
+    return run
+
+
+def run_eog_regression(raw, names):
+    import mne
+
+    work = raw.copy().set_eeg_reference("average", verbose="error")
+    model = mne.preprocessing.EOGRegression(picks="eeg", picks_artifact="eog").fit(work)
+    return eeg_out(model.apply(work), names)
+
+
+def oracle(noisy: np.ndarray, artifact: np.ndarray) -> np.ndarray:
+    """Per-channel least-squares regression of the noisy signal on the true projected artifact."""
+    num = (noisy * artifact).sum(axis=1)
+    den = np.maximum((artifact ** 2).sum(axis=1), 1e-30)
+    return noisy - (num / den)[:, None] * artifact
+
+
+def band_powers(x: np.ndarray) -> dict[str, float]:
+    from scipy.signal import welch
+
+    f, p = welch(x, fs=SFREQ, nperseg=int(2 * SFREQ), axis=-1)
+    return {b: float(p[:, (f >= lo) & (f < hi)].sum()) for b, (lo, hi) in BANDS.items()}
+
+
+def scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, float]:
+    """CC and RRMSE_t per channel group, band-power change against the truth (dB)."""
+    cc = np.array([np.corrcoef(a, b)[0, 1] for a, b in zip(out, truth)])
+    rr = np.sqrt(np.mean((out - truth) ** 2, axis=1)) / np.sqrt(np.mean(truth ** 2, axis=1))
+    front = np.array([n in FRONTAL for n in names])
+    row = {"cc_frontal": cc[front].mean(), "cc_rest": cc[~front].mean(), "cc_all": cc.mean(),
+           "rrmse_frontal": rr[front].mean(), "rrmse_rest": rr[~front].mean()}
+    po, pt = band_powers(out), band_powers(truth)
+    row.update({f"{b}_db": 10 * np.log10(po[b] / pt[b]) for b in BANDS})
+    return row
+
+
+def speed_64(data_dir: Path, mc_model: str) -> dict[str, float]:
+    """Seconds per minute of 64-channel data: eegrecon_mc vs ICA (picard, 15) + ICLabel on eegmmidb S001R01."""
+    import mne
+
+    from eegrecon import Denoiser
+
+    raw = mne.io.read_raw_edf(data_dir / "eegmmidb_S001" / "S001R01.edf", preload=True, verbose="error")
+    mne.datasets.eegbci.standardize(raw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        raw.set_montage("standard_1005", verbose="error")
+    minutes = raw.times[-1] / 60
+    names = raw.ch_names
+    den = Denoiser(mc_model, line_freq=None).fit()
+    den.transform(raw.copy().crop(0, 5))  # warm-up (lazy imports, first allocation)
+    t = time.perf_counter()
+    den.transform(raw)
+    ours = (time.perf_counter() - t) / minutes
+    raw256 = raw.copy()
+    t = time.perf_counter()
+    run_ica_iclabel(raw256, names)
+    ica = (time.perf_counter() - t) / minutes
+    return {"minutes": minutes, "eegrecon_mc_s_per_min": ours, "ica_iclabel_s_per_min": ica,
+            "model": den.report_["model"]["name"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--recordings", type=int, default=6)
+    ap.add_argument("--seconds", type=float, default=180.0)
+    ap.add_argument("--levels", type=float, nargs="*", default=[-9.0, -6.0, -3.0, 0.0, 3.0])
+    ap.add_argument("--kinds", nargs="*", default=["eog", "eog+emg"])
+    ap.add_argument("--mc-model", default="eegrecon_mc", help="multichannel model (bundle or checkpoint)")
+    ap.add_argument("--extra-mc", type=Path, default=None,
+                    help="a second multichannel checkpoint (e.g. the all-sources research model), rows with and "
+                         "without references")
+    ap.add_argument("--quick", action="store_true", help="2 recordings of 60 s, two levels (a smoke run)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    if args.quick:
+        args.recordings, args.seconds, args.levels = 2, 60.0, [-6.0, 0.0]
+    data_dir = resolve_data_dir(None)
+    if data_dir is None:
+        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
+    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
+    recs = sorted(recs, key=lambda r: -r.data.shape[1])[: args.recordings]
+    courses = load_courses(data_dir)
+    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
+    bank = TopographyBank.build(recs[0].pos, seed=123)
+    methods = {
+        "eegrecon single-channel": (run_denoiser("eegrecon_net"), False),
+        "eegrecon multichannel": (run_denoiser(args.mc_model), False),
+        "eegrecon multichannel + refs": (run_denoiser(args.mc_model), True),
+        "ICA + ICLabel": (run_ica_iclabel, False),
+        "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)": (lambda raw, names: run_ica_iclabel(raw, names, 0.8), False),
+        "ICA + find_bads_eog (EOG ch.)": (run_ica_eog, True),
+        "ASR cutoff 5": (run_asr(5.0), False),
+        "ASR cutoff 20": (run_asr(20.0), False),
+        "EOGRegression (EOG ch.)": (run_eog_regression, True),
+    }
+    if args.extra_mc is not None:
+        methods["eegrecon multichannel (all sources)"] = (run_denoiser(str(args.extra_mc)), False)
+        methods["eegrecon multichannel (all sources) + refs"] = (run_denoiser(str(args.extra_mc)), True)
+    rows, timing = [], {}
+    rng = np.random.default_rng(0)
+    n = int(args.seconds * SFREQ)
+    for r_i, rec in enumerate(recs):
+        clean = np.asarray(rec.data[:, :n], dtype=np.float64)
+        cases = [("clean", None)] + [(k, lv) for k in args.kinds for lv in args.levels]
+        for kind, level in cases:
+            if kind == "clean":
+                mix = contaminate(clean, bank, courses, "test", 0.0, rng, families={})
+            else:
+                fams = {"eog": 1.0} if kind == "eog" else {"eog": 1.0, "emg": 1.0}
+                mix = contaminate(clean, bank, courses, "test", level, rng, families=fams)
+            snrs = snr_per_channel(mix.clean, mix.artifact) if kind != "clean" else np.full(len(names), np.inf)
+            base = {"recording": r_i, "kind": kind, "snr_db": level if level is not None else np.nan,
+                    "mean_channel_snr_db": float(np.mean(snrs[np.isfinite(snrs)])) if np.isfinite(snrs).any()
+                    else np.nan}
+            raw, raw_refs = make_raw(mix.noisy, names), make_raw(mix.noisy, names, mix.refs)
+            rows.append({**base, "method": "noisy input", **scores(mix.noisy, mix.clean, names)})
+            if kind != "clean":
+                rows.append({**base, "method": "oracle regression", **scores(oracle(mix.noisy, mix.artifact),
+                                                                             mix.clean, names)})
+            for name, (fn, with_refs) in methods.items():
+                t = time.perf_counter()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    try:
+                        out = fn(raw_refs if with_refs else raw, names)
+                    except Exception as exc:  # a peer failing on one case is a result, not a crash
+                        print(f"{name} failed on recording {r_i} {kind} {level}: {exc}")
+                        continue
+                timing.setdefault(name, []).append(time.perf_counter() - t)
+                rows.append({**base, "method": name, **scores(out, mix.clean, names)})
+            print(f"recording {r_i} {kind} {level}: done", flush=True)
+    table = pd.DataFrame(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "multichannel.csv", index=False)
+    speed = speed_64(data_dir, args.mc_model)
+    write_report(table, timing, speed, args, len(recs), args.out / "multichannel.md")
+
+
+def _fmt(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for _, r in df.iterrows():
+        lines.append("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values) + " |")
+    return "\n".join(lines)
+
+
+def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: int, path: Path) -> None:
+    order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
+             "eegrecon multichannel (all sources)", "eegrecon multichannel (all sources) + refs",
+             "ICA + ICLabel", "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)", "ICA + find_bads_eog (EOG ch.)",
+             "ASR cutoff 5", "ASR cutoff 20",
+             "EOGRegression (EOG ch.)", "oracle regression"]
+    lines = ["# Multichannel cleaning vs ICA + ICLabel, ASR and EOG regression (`python benchmarks/multichannel.py`)",
+             "", f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
+             "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
+             "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
+    for kind in [k for k in table["kind"].unique() if k != "clean"]:
+        part = table[table["kind"] == kind]
+        for metric in ("cc_frontal", "cc_rest", "rrmse_frontal", "rrmse_rest"):
+            pv = part.pivot_table(index="method", columns="snr_db", values=metric).reindex(
+                [m for m in order if m in part["method"].unique()])
+            pv.columns = [f"{c:g} dB" for c in pv.columns]
+            lines += [f"## {kind}: {metric} (mean over recordings)", "", _fmt(pv.reset_index()), ""]
+        bands = part.groupby("method")[[f"{b}_db" for b in BANDS]].mean().reindex(
+            [m for m in order if m in part["method"].unique()])
+        lines += [f"## {kind}: band-power change against the truth, dB (mean over levels and recordings)", "",
+                  _fmt(bands.reset_index()), ""]
+    clean = table[table["kind"] == "clean"]
+    if len(clean):
+        cl = clean.groupby("method")[["cc_all", *[f"{b}_db" for b in BANDS]]].mean().reindex(
+            [m for m in order if m in clean["method"].unique()])
+        lines += ["## Clean input (no artifact): CC with the input and band-power change, dB", "",
+                  _fmt(cl.rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
+    lines += ["## Time per recording (this run, 19 ch)", "", "| method | mean s |", "|---|---|"]
+    lines += [f"| {k} | {np.mean(v):.2f} |" for k, v in timing.items()]
+    lines += ["", f"## Speed on 64 channels (eegmmidb S001R01, {speed['minutes']:.2f} min at 160 Hz, one after the "
+              "other in this process)", "",
+              f"- {speed['model']}: {speed['eegrecon_mc_s_per_min']:.2f} s per minute of data",
+              f"- ICA (picard, 15 components) + ICLabel: {speed['ica_iclabel_s_per_min']:.2f} s per minute",
+              f"- ratio: {speed['ica_iclabel_s_per_min'] / speed['eegrecon_mc_s_per_min']:.1f}× faster", ""]
+    path.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Train the shipped multichannel model and write its package bundle.
+
+    python benchmarks/pretrained_multichannel.py [--out runs/multichannel] [--minutes 20] [--all-sources]
+                                                  [--skip-train]
+
+Clean EEG: eegmat's training subjects (19 channels, plus spherical-spline-interpolated 10-05 electrodes in half
+the batches); artifacts: real EOG, EMG and ECG courses projected through forward-modelled topographies, plus
+pops, drifts and residual mains (eegrecon.data.multichannel). Without ``--all-sources`` only sources whose licence
+lets a trained model ship are used (the bundle); with it every available source (a research model, not shipped).
+Writes src/eegrecon/pretrained/eegrecon_mc.{safetensors,json} (bundle runs only) and
+benchmarks/results/pretrained_multichannel.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+
+from eegrecon.data.multichannel import load_courses, read_eegmat_recordings, recording_splits
+from eegrecon.data.sources import SOURCES
+from eegrecon.models.checkpoint import read_meta, save_weights
+from eegrecon.paths import resolve_data_dir
+from eegrecon.training.multichannel import MultichannelTrainConfig, train_multichannel
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLE = ROOT / "src" / "eegrecon" / "pretrained" / "eegrecon_mc"
+RESULTS = ROOT / "benchmarks" / "results" / "pretrained_multichannel.md"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=Path("runs/multichannel"))
+    ap.add_argument("--minutes", type=float, default=20.0)
+    ap.add_argument("--all-sources", action="store_true", help="research model on every source (not shipped)")
+    ap.add_argument("--skip-train", action="store_true", help="reuse OUT's checkpoint")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    data_dir = resolve_data_dir(None)
+    if data_dir is None:
+        raise SystemExit("the multichannel model is trained on the real data: ../shared/data or $EEGRECON_DATA")
+    recordings = read_eegmat_recordings(data_dir)
+    splits = recording_splits(recordings, data_dir)
+    courses = load_courses(data_dir, redistributable_only=not args.all_sources)
+    used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
+    meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
+                              "redistributable": SOURCES[s].redistributable} for s in used],
+            "train_subjects": sorted({r.group for r in splits["train"]}),
+            "snr_protocol": {"definition": "rms, at the most contaminated channel",
+                             "train_range_db": list(MultichannelTrainConfig().snr_range)},
+            "window_s": 2.0, "artifact_types": ["eog", "emg", "ecg", "pop", "drift", "line"]}
+    stem = args.out / "best"
+    cfg = MultichannelTrainConfig(minutes=args.minutes)
+    if not args.skip_train:
+        args.out.mkdir(parents=True, exist_ok=True)
+        res = train_multichannel(splits, courses, stem, cfg, meta, progress=print)
+        (args.out / "training.json").write_text(json.dumps(res, indent=2))
+    res = json.loads((args.out / "training.json").read_text())
+    lines = ["# The multichannel model's training (`python benchmarks/pretrained_multichannel.py"
+             + (" --all-sources" if args.all_sources else "") + "`)", "",
+             f"- sources: {', '.join(used)}",
+             f"- train subjects: {len(meta['train_subjects'])} (eegmat), budget {cfg.minutes:g} min on "
+             f"{args.threads} threads: {res['steps']} steps of {cfg.batch} windows, best step {res['best_step']} "
+             f"(validation MSE {res['best_val_mse']:.4f} on normalised windows)", "",
+             "| step | seconds | validation MSE |", "|---|---|---|"]
+    lines += [f"| {c['step']} | {c['seconds']} | {c['val_mse']:.4f} |" for c in res["curve"]]
+    if not args.all_sources:
+        BUNDLE.parent.mkdir(parents=True, exist_ok=True)
+        meta_out = read_meta(stem)
+        meta_out.pop("weights_sha256", None)
+        meta_out.pop("package_version", None)
+        from eegrecon.models.multichannel_net import EEGReconMC
+
+        model = EEGReconMC(**meta_out.get("model_kwargs", {}))
+        model.load_state_dict(_load(stem))
+        save_weights(BUNDLE, model, meta_out)
+        lines += ["", f"Bundle written: {BUNDLE.relative_to(ROOT)}.{{safetensors,json}}"]
+        RESULTS.write_text("\n".join(lines) + "\n")
+    else:
+        (args.out / "training.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def _load(stem: Path) -> dict:
+    from safetensors.torch import load_file
+
+    return load_file(str(stem.with_suffix(".safetensors")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""Train the multichannel model on recording-level mixtures, within a wall-clock budget on CPU.
+
+Each step draws a batch of 2-s windows of clean eegmat EEG (training subjects), a random subset of its channels
+(re-referenced to their average, so the model meets montages other than the full 19), adds projected artifacts
+(:func:`~eegrecon.data.multichannel.contaminate`) at an SNR drawn uniformly in ``snr_range`` at the most
+contaminated channel, gives the reference channels to the model in half the batches, and minimises MSE plus the
+gate's cross-entropy against where the artifact is (per channel and time).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from pydantic import BaseModel, Field
+
+from eegrecon.data.montage import spline_matrix, standard_positions
+from eegrecon.data.multichannel import REF_CHANNELS, Courses, Recording, contaminate
+from eegrecon.data.topography import TopographyBank
+from eegrecon.models.checkpoint import save_weights
+from eegrecon.models.gate import gate_loss
+from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC
+
+
+class MultichannelTrainConfig(BaseModel):
+    """How the multichannel model is trained.
+
+    Parameters
+    ----------
+    minutes : float
+        Wall-clock budget of the optimisation.
+    batch : int
+        Windows per step.
+    n_times : int
+        Window, samples at 256 Hz.
+    lr : float
+        Peak learning rate (AdamW, cosine decay over the budget).
+    snr_range : (float, float)
+        Recording-level SNR at the most contaminated channel, dB.
+    ref_probability : float
+        Share of batches that get the reference channels.
+    min_channels : int
+        Smallest random channel subset.
+    extra_montages : int
+        Denser montages made by adding spherical-spline-interpolated 10-05 electrodes (8–45 of them) to the
+        recordings' own: the model then meets many positions and channel counts, not only eegmat's 19.
+    gate_weight : float
+        Weight of the gate's cross-entropy.
+    clean_fraction : float
+        Share of windows left artifact-free on purpose (more arise when no component is drawn), so the gate learns
+        to close.
+    val_windows : int
+        Fixed validation windows (val subjects, seed 1).
+    seed : int
+        Seed of weights and sampling.
+    model_kwargs : dict
+        EEGReconMC's keyword arguments.
+    """
+
+    minutes: float = Field(20.0, gt=0)
+    batch: int = 32
+    n_times: int = 512
+    lr: float = 2e-3
+    snr_range: tuple[float, float] = (-12.0, 6.0)
+    ref_probability: float = 0.5
+    min_channels: int = 8
+    extra_montages: int = 12
+    gate_weight: float = 0.2
+    clean_fraction: float = 0.15
+    val_windows: int = 192
+    seed: int = 0
+    model_kwargs: dict = Field(default_factory=dict)
+
+
+@dataclass
+class TrainingMontage:
+    """A montage the model trains on: the recordings' channels plus electrodes interpolated from them.
+
+    Parameters
+    ----------
+    interp : ndarray, shape (n_extra, n_base)
+        Spherical-spline matrix from the recorded channels to the added ones (empty for the recorded montage).
+    bank : TopographyBank
+        Topographies on all its channels (recorded, then added).
+    """
+
+    interp: np.ndarray
+    bank: TopographyBank
+
+    @property
+    def n_chans(self) -> int:
+        """Channels, recorded plus added."""
+        return self.bank.n_chans
+
+    def expand(self, x: np.ndarray) -> np.ndarray:
+        """All channels from the recorded ones, average-referenced.
+
+        Parameters
+        ----------
+        x : ndarray, shape (n_base, T)
+            Recorded channels, µV.
+
+        Returns
+        -------
+        ndarray, shape (n_chans, T)
+            Recorded then interpolated channels, average reference.
+        """
+        full = np.concatenate([x, self.interp @ x]) if len(self.interp) else x
+        return full - full.mean(axis=0)
+
+
+def training_montages(pos: np.ndarray, n_extra: int, seed: int) -> list[TrainingMontage]:
+    """The recorded montage and ``n_extra`` denser ones with 8–45 added 10-05 electrodes above the ears' plane.
+
+    Parameters
+    ----------
+    pos : ndarray, shape (n_base, 3)
+        The recorded channels' positions, metres.
+    n_extra : int
+        Denser montages.
+    seed : int
+        Which electrodes are added.
+
+    Returns
+    -------
+    list of TrainingMontage
+        The recorded montage first.
+    """
+    rng = np.random.default_rng(seed)
+    table = standard_positions()
+    taken = {tuple(np.round(p, 4)) for p in pos}
+    candidates = np.array([p for p in table.values() if p[2] > -0.01 and tuple(np.round(p, 4)) not in taken])
+    out = [TrainingMontage(np.empty((0, len(pos))), TopographyBank.build(pos, seed=seed))]
+    for k in range(n_extra):
+        extra = candidates[rng.choice(len(candidates), size=rng.integers(8, 46), replace=False)]
+        out.append(TrainingMontage(spline_matrix(pos, extra), TopographyBank.build(np.r_[pos, extra], seed=seed + k)))
+    return out
+
+
+def _window(recs: list[Recording], n_times: int, rng: np.random.Generator) -> np.ndarray:
+    lengths = np.array([r.data.shape[1] - n_times for r in recs], dtype=float)
+    r = recs[rng.choice(len(recs), p=lengths / lengths.sum())]
+    start = rng.integers(0, r.data.shape[1] - n_times)
+    return np.asarray(r.data[:, start:start + n_times], dtype=np.float64)
+
+
+def normalise_window(noisy: np.ndarray) -> float:
+    """The one scale a multichannel window is divided by: the median of its channels' standard deviations.
+
+    Parameters
+    ----------
+    noisy : ndarray, shape (n_chans, n_times)
+        The window.
+
+    Returns
+    -------
+    float
+        The scale (1.0 for an all-flat window).
+    """
+    s = float(np.median(noisy.std(axis=-1)))
+    return s if s > 0 else 1.0
+
+
+def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses, split: str,
+               cfg: MultichannelTrainConfig, rng: np.random.Generator, channels: np.ndarray,
+               with_refs: bool) -> dict[str, torch.Tensor]:
+    """One batch of normalised (noisy, clean) windows on a channel subset, with references when asked.
+
+    Parameters
+    ----------
+    recs : list of Recording
+        Clean recordings of the split.
+    montage : TrainingMontage
+        The recordings' channels (plus interpolated ones) and their topographies.
+    courses : Courses
+        Artifact time courses.
+    split : str
+        Which split's courses.
+    cfg : MultichannelTrainConfig
+        Settings.
+    rng : numpy.random.Generator
+        Random source.
+    channels : ndarray of int
+        The channel subset (indices into the montage).
+    with_refs : bool
+        Include VEOG/HEOG/ECG references.
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+        ``noisy``, ``clean`` (B, C, T), ``pos`` (C, 3), and ``refs`` (B, 3, T), ``ref_kinds`` (3,) when asked.
+    """
+    noisy, clean, refs = [], [], []
+    for _ in range(cfg.batch):
+        x = montage.expand(_window(recs, cfg.n_times, rng))
+        families = {} if rng.random() < cfg.clean_fraction else None
+        mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families)
+        y, c = mix.noisy[channels], mix.clean[channels]
+        y, c = y - y.mean(axis=0), c - c.mean(axis=0)  # the subset's own average reference
+        scale = normalise_window(y)
+        noisy.append(y / scale)
+        clean.append(c / scale)
+        r = mix.refs / np.maximum(mix.refs.std(axis=-1, keepdims=True), 1e-12)
+        refs.append(r)
+    out = {"noisy": torch.tensor(np.stack(noisy), dtype=torch.float32),
+           "clean": torch.tensor(np.stack(clean), dtype=torch.float32),
+           "pos": torch.tensor(montage.bank.pos[channels], dtype=torch.float32)}
+    if with_refs:
+        out["refs"] = torch.tensor(np.stack(refs), dtype=torch.float32)
+        out["ref_kinds"] = torch.tensor([REF_KINDS.index(k) for _, k in REF_CHANNELS])
+    return out
+
+
+def _forward(model: EEGReconMC, b: dict[str, torch.Tensor]) -> torch.Tensor:
+    return model(b["noisy"], b["pos"], b.get("refs"), b.get("ref_kinds"))
+
+
+def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out: Path,
+                       cfg: MultichannelTrainConfig | None = None, meta: dict | None = None,
+                       progress: Callable[[str], None] | None = None) -> dict:
+    """Train :class:`~eegrecon.models.multichannel_net.EEGReconMC` and save the best validation checkpoint.
+
+    Parameters
+    ----------
+    splits : dict of str to list of Recording
+        ``train`` and ``val`` recordings (one montage).
+    courses : Courses
+        Artifact time courses.
+    out : Path
+        Checkpoint stem (``.safetensors`` + ``.json``).
+    cfg : MultichannelTrainConfig or None
+        Settings.
+    meta : dict or None
+        Provenance added to the checkpoint's JSON (training data, licences).
+    progress : callable or None
+        Told a line per validation.
+
+    Returns
+    -------
+    dict
+        ``steps``, ``best_step``, ``best_val_mse``, ``seconds``, the validation curve.
+    """
+    cfg = cfg or MultichannelTrainConfig()
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    train, val = splits["train"], splits["val"]
+    montages = training_montages(train[0].pos, cfg.extra_montages, cfg.seed)
+    n_base = montages[0].n_chans
+    model = EEGReconMC(n_chans=n_base, n_times=cfg.n_times, **cfg.model_kwargs)
+    val_rng = np.random.default_rng(1)
+    val_batches = [make_batch(val, montages[0], courses, "val", cfg, val_rng, np.arange(n_base), k % 2 == 1)
+                   for k in range(max(1, cfg.val_windows // cfg.batch))]
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
+    budget = cfg.minutes * 60.0
+    t0, step, best, best_step, curve = time.perf_counter(), 0, np.inf, 0, []
+    next_val = 60.0
+    while (elapsed := time.perf_counter() - t0) < budget:
+        for group in opt.param_groups:
+            group["lr"] = cfg.lr * 0.5 * (1 + np.cos(np.pi * min(elapsed / budget, 1.0)))
+        montage = montages[0] if rng.random() < 0.5 else montages[rng.integers(len(montages))]
+        n_full = montage.n_chans
+        k = rng.integers(min(cfg.min_channels, n_full), n_full + 1)
+        channels = np.sort(rng.choice(n_full, size=k, replace=False))
+        batch = make_batch(train, montage, courses, "train", cfg, rng, channels, rng.random() < cfg.ref_probability)
+        model.train()
+        pred = _forward(model, batch)
+        loss = torch.mean((pred - batch["clean"]) ** 2)
+        loss = loss + cfg.gate_weight * gate_loss(model.last_gate_logits, batch["noisy"], batch["clean"])
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if elapsed >= next_val or time.perf_counter() - t0 >= budget:
+            next_val += 60.0
+            model.eval()
+            with torch.no_grad():
+                mse = float(np.mean([torch.mean((_forward(model, b) - b["clean"]) ** 2).item() for b in val_batches]))
+            curve.append({"step": step, "seconds": round(elapsed, 1), "val_mse": mse})
+            if progress:
+                progress(f"step {step} ({elapsed:.0f} s): val MSE {mse:.4f}")
+            if mse < best:
+                best, best_step = mse, step
+                save_weights(out, model, {"model": "eegrecon_mc", "model_kwargs": cfg.model_kwargs,
+                                          "sfreq": 256.0, "n_times": cfg.n_times, "step": step,
+                                          "normalisation": "window / median channel std (refs: own std)",
+                                          "reference": "average", "train_config": cfg.model_dump(),
+                                          "montage": train[0].ch_names, **(meta or {})})
+    return {"steps": step, "best_step": best_step, "best_val_mse": best,
+            "seconds": round(time.perf_counter() - t0, 1), "curve": curve}

@@ -1,0 +1,113 @@
+"""The multichannel model: any montage, channel order, unknown positions, references, the closed gate."""
+
+import numpy as np
+import pytest
+import torch
+
+from eegrecon.data.montage import positions_from_names
+from eegrecon.models.checkpoint import load_weights, save_weights
+from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC
+
+NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
+         "Cz", "Pz"]
+
+
+def _model(**kw):
+    torch.manual_seed(0)
+    return EEGReconMC(**kw).eval()
+
+
+def _pos(n=19):
+    return torch.tensor(positions_from_names(NAMES[:n]), dtype=torch.float32)
+
+
+@pytest.mark.parametrize("n_chans", [1, 2, 5, 19, 64])
+def test_any_channel_count(n_chans):
+    model = _model()
+    pos = torch.randn(n_chans, 3) * 0.05
+    with torch.no_grad():
+        assert model(torch.randn(2, n_chans, 512), pos).shape == (2, n_chans, 512)
+
+
+def test_permuting_channels_permutes_the_output():
+    model = _model()
+    x, pos = torch.randn(3, 19, 512), _pos()
+    refs, kinds = torch.randn(3, 2, 512), torch.tensor([0, 1])
+    perm = torch.randperm(19, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        y = model(x, pos, refs, kinds)
+        y_perm = model(x[:, perm], pos[perm], refs, kinds)
+    torch.testing.assert_close(y[:, perm], y_perm, atol=2e-5, rtol=1e-4)
+
+
+def test_positions_matter_and_unknown_ones_are_handled():
+    model = _model()
+    x, pos = torch.randn(2, 19, 512), _pos()
+    with torch.no_grad():
+        known = model(x, pos)
+        moved = model(x, pos.flip(0))  # same signals, other positions
+        unknown = pos.clone()
+        unknown[3] = float("nan")
+        partial = model(x, unknown)
+        none = model(x, None)
+    assert not torch.allclose(known, moved)
+    assert torch.isfinite(partial).all() and torch.isfinite(none).all()
+    all_nan = torch.full_like(pos, float("nan"))
+    with torch.no_grad():
+        torch.testing.assert_close(model(x, all_nan), none)  # every position unknown == no positions
+
+
+def test_references_are_used():
+    model = _model()
+    x, pos = torch.randn(2, 19, 512), _pos()
+    with torch.no_grad():
+        without = model(x, pos)
+        with_refs = model(x, pos, torch.randn(2, 1, 512), torch.tensor([REF_KINDS.index("eog")]))
+    assert with_refs.shape == without.shape and not torch.allclose(with_refs, without)
+    with pytest.raises(ValueError, match="ref_kinds"):
+        model(x, pos, torch.randn(2, 1, 512))
+
+
+def test_gradients_reach_every_parameter_with_references_and_unknown_positions():
+    model = _model().train()
+    pos = _pos()
+    pos[0] = float("nan")
+    y = model(torch.randn(4, 19, 512), pos, torch.randn(4, 2, 512), torch.tensor([0, 1]))
+    (y.square().mean() + model.last_gate_logits.square().mean()).backward()
+    missing = [n for n, p in model.named_parameters() if p.grad is None or not p.grad.abs().sum() > 0]
+    assert not missing
+
+
+def test_a_closed_gate_returns_the_input_bit_for_bit():
+    model = _model()
+    with torch.no_grad():
+        model.gate_head.weight.zero_()
+        model.gate_head.bias.fill_(-10.0)
+    x = torch.randn(2, 19, 512) * 3
+    with torch.no_grad():
+        assert torch.equal(model(x, _pos()), x)
+        assert not model.artifact_map(x, _pos()).any()
+
+
+def test_save_load_with_references_identical(tmp_path):
+    model = _model()
+    save_weights(tmp_path / "mc", model, {"model": "eegrecon_mc"})
+    other = EEGReconMC()
+    load_weights(tmp_path / "mc", other)
+    other.eval()
+    x, refs = torch.randn(2, 19, 512), torch.randn(2, 1, 512)
+    with torch.no_grad():
+        assert torch.equal(model(x, _pos(), refs, torch.tensor([1])), other(x, _pos(), refs, torch.tensor([1])))
+
+
+def test_predict_joint_applies_the_change_to_float64_input():
+    from eegrecon.models.neural import predict_joint
+
+    model = _model()
+    with torch.no_grad():
+        model.gate_head.bias.fill_(-10.0)
+        model.gate_head.weight.zero_()
+    w = np.random.default_rng(0).normal(size=(3, 21, 512))
+    out = predict_joint(model, w, positions_from_names(NAMES), 19, np.array([0, 1]))
+    assert out.dtype == np.float64 and out.shape == (3, 19, 512)
+    np.testing.assert_array_equal(out, w[:, :19])
