@@ -157,6 +157,7 @@ def looks_transposed(shape: tuple[int, ...], sfreq: float) -> bool:
 
 
 _NOT_EEG_TOKENS = ("eog", "heog", "veog", "ecg", "ekg", "emg")
+_EAR_TOKENS = ("a1", "a2", "m1", "m2")
 
 
 def name_says_not_eeg(name: str) -> bool:
@@ -170,9 +171,13 @@ def name_says_not_eeg(name: str) -> bool:
     Returns
     -------
     bool
-        True for EOG, ECG, EKG, EMG and reference channels.
+        True for EOG, ECG, EKG, EMG and reference channels (including an ear/mastoid derivation such as
+        ``"EEG A2-A1"``).
     """
     tokens = [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t]
+    ears = [t for t in tokens if t != "eeg"]
+    if len(ears) == 2 and all(t in _EAR_TOKENS for t in ears):  # e.g. "EEG A2-A1": ear against ear, a reference check
+        return True
     return any(t.startswith(_NOT_EEG_TOKENS) for t in tokens) or any(t in ("ref", "reference") for t in tokens)
 
 
