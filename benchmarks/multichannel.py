@@ -83,17 +83,25 @@ def run_denoiser(model: str):
     return run
 
 
-def run_ica_iclabel(raw, names, confident: float | None = None):
-    """ICA (picard, 15) + ICLabel. ``confident=None``: mne-icalabel's documented rule (remove every component not
-    labelled brain or other); a number: remove only eye/muscle/heart components labelled with that probability."""
+def fit_ica(raw, picks, fit_params: dict | None = None):
+    """Average reference, then ICA (picard, 15 components) fitted on a 1-Hz high-passed copy (ICLabel's band up to
+    100 Hz or just under Nyquist). Returns (ica, the average-referenced recording, the filtered copy)."""
     import mne
+
+    work = raw.copy().pick(picks).set_eeg_reference("average", verbose="error")
+    fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")
+    ica = mne.preprocessing.ICA(n_components=15, method="picard", max_iter="auto", random_state=0,
+                                fit_params=fit_params, verbose="error")
+    ica.fit(fit_on, picks="eeg", verbose="error")
+    return ica, work, fit_on
+
+
+def run_ica_iclabel(raw, names, confident: float | None = None):
+    """ICA + ICLabel. ``confident=None``: mne-icalabel's documented rule (remove every component not labelled
+    brain or other); a number: remove only eye/muscle/heart components labelled with that probability."""
     from mne_icalabel import label_components
 
-    work = raw.copy().pick(names).set_eeg_reference("average", verbose="error")
-    fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")  # ICLabel's band
-    ica = mne.preprocessing.ICA(n_components=15, method="picard", max_iter="auto", random_state=0,
-                                fit_params=dict(ortho=False, extended=True), verbose="error")
-    ica.fit(fit_on, verbose="error")
+    ica, work, fit_on = fit_ica(raw, names, dict(ortho=False, extended=True))  # the ICA ICLabel was trained on
     found = label_components(fit_on, ica, method="iclabel")
     labels, proba = found["labels"], found["y_pred_proba"]
     if confident is None:
@@ -105,12 +113,7 @@ def run_ica_iclabel(raw, names, confident: float | None = None):
 
 
 def run_ica_eog(raw, names):
-    import mne
-
-    work = raw.copy().set_eeg_reference("average", verbose="error")
-    fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")
-    ica = mne.preprocessing.ICA(n_components=15, method="picard", max_iter="auto", random_state=0, verbose="error")
-    ica.fit(fit_on, picks="eeg", verbose="error")
+    ica, work, fit_on = fit_ica(raw, raw.ch_names)
     bads, _ = ica.find_bads_eog(fit_on, ch_name=["VEOG", "HEOG"], verbose="error")
     ica.exclude = list(bads)
     return eeg_out(ica.apply(work, verbose="error"), names)

@@ -21,7 +21,8 @@ import torch
 
 from eegrecon.data.multichannel import load_courses, read_eegmat_recordings, recording_splits
 from eegrecon.data.sources import SOURCES
-from eegrecon.models.checkpoint import read_meta, save_weights
+from eegrecon.models.checkpoint import load_weights, read_meta, save_weights
+from eegrecon.models.multichannel_net import EEGReconMC
 from eegrecon.paths import resolve_data_dir
 from eegrecon.training.multichannel import MultichannelTrainConfig, train_multichannel
 
@@ -72,22 +73,14 @@ def main() -> None:
         meta_out = read_meta(stem)
         meta_out.pop("weights_sha256", None)
         meta_out.pop("package_version", None)
-        from eegrecon.models.multichannel_net import EEGReconMC
-
         model = EEGReconMC(**meta_out.get("model_kwargs", {}))
-        model.load_state_dict(_load(stem))
+        load_weights(stem, model)
         save_weights(BUNDLE, model, meta_out)
         lines += ["", f"Bundle written: {BUNDLE.relative_to(ROOT)}.{{safetensors,json}}"]
         RESULTS.write_text("\n".join(lines) + "\n")
     else:
         (args.out / "training.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-
-
-def _load(stem: Path) -> dict:
-    from safetensors.torch import load_file
-
-    return load_file(str(stem.with_suffix(".safetensors")))
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ from eegrecon.errors import DataError, EegreconError, OptionError
 from eegrecon.estimator import Estimator, check_is_fitted
 from eegrecon.inference import chunk_margin, chunk_quantum, chunk_spans, denoise_signals
 from eegrecon.method import Method, TestTimeEnsemble
-from eegrecon.model_choice import JointInput, choose_model, reference_channels
+from eegrecon.model_choice import JointInput, choose_model, joint_input
 from eegrecon.models.pretrained import DEFAULT_MODEL, MULTICHANNEL_MODEL
 from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
 
@@ -335,25 +335,25 @@ class Denoiser(Estimator):
             self.multichannel_method_ = self._load(MULTICHANNEL_MODEL)
         return self.multichannel_method_
 
+    def _choose(self, method: Method, joint: JointInput | None, reason: str, references: list[str]) -> None:
+        """Run ``method`` (with ``joint`` when multichannel) and say so in the report."""
+        self._use(method, joint)
+        self.report_["model"] = {"name": getattr(method, "name", type(method).__name__),
+                                 "multichannel": joint is not None, "reason": reason}
+        self.report_["references"] = references
+
     def _select(self, info, picks: np.ndarray) -> list[int]:
         """Pick the model for a recording's channels; returns the reference channels to read with them."""
         if self._auto():
             use, reason, joint = choose_model(info, picks)
             method = self._multichannel_method() if use else self.method_
         elif _is_multichannel(self.method_):
-            from eegrecon.data.montage import positions_from_info
-
-            pos, origin = positions_from_info(info, picks)
-            ref_picks, ref_kinds = reference_channels(info, list(picks))
-            joint, reason = JointInput(pos, ref_picks, ref_kinds, origin), "asked for"
-            method = self.method_
+            joint, reason, method = joint_input(info, picks), "asked for", self.method_
         else:
             joint, reason, method = None, "asked for", self.method_
-        self._use(method, joint)
-        self.report_["model"] = {"name": getattr(method, "name", type(method).__name__),
-                                 "multichannel": joint is not None, "reason": reason}
-        self.report_["references"] = [info["ch_names"][i] for i in joint.ref_picks] if joint else []
-        return list(joint.ref_picks) if joint else []
+        refs = list(joint.ref_picks) if joint else []
+        self._choose(method, joint, reason, [info["ch_names"][i] for i in refs])
+        return refs
 
     def _select_array(self, n_rows: int) -> None:
         """Arrays carry no names or positions: each row alone, unless a multichannel model was asked for."""
@@ -364,10 +364,7 @@ class Denoiser(Estimator):
             joint = None
             reason = ("an array carries no channel names or positions: each channel is cleaned on its own"
                       if self._auto() else "asked for")
-        self._use(self.method_, joint)
-        self.report_["model"] = {"name": getattr(self.method_, "name", type(self.method_).__name__),
-                                 "multichannel": joint is not None, "reason": reason}
-        self.report_["references"] = []
+        self._choose(self.method_, joint, reason, [])
 
     def _fn(self):
         if self._joint_live is None:
@@ -515,12 +512,9 @@ class Denoiser(Estimator):
         live = self._report_checks(self._survey(read, n_rows, n_times, sfreq, where, ch_names, survey_chunk),
                                    ch_names, sfreq, where, units)
         if self._joint is not None:  # the multichannel model sees the live EEG rows, then the live references
-            from eegrecon.models.multichannel_net import REF_KINDS
-
             n_eeg = len(self._joint.pos)
             eeg, refs = live[live < n_eeg], live[live >= n_eeg] - n_eeg
-            kinds = np.array([REF_KINDS.index(self._joint.ref_kinds[i]) for i in refs], dtype=np.int64)
-            self._joint_live = (len(eeg), self._joint.pos[eeg], kinds)
+            self._joint_live = (len(eeg), self._joint.pos[eeg], _kind_indices(self._joint.ref_kinds)[refs])
         chunk, margin, quantum = self.chunk_plan(sfreq, n_times)  # after the survey: the notch sets the context
         shortest = min(stop - start for start, stop in runs)
         padded = int(round(shortest * self.sfreq_ / sfreq)) < self.n_window_
@@ -657,10 +651,8 @@ class Denoiser(Estimator):
         at_model = data if abs(sf - self.sfreq_) < 1e-9 else resample(data, sf, self.sfreq_)
         joint = None
         if self._joint is not None:
-            from eegrecon.models.multichannel_net import REF_KINDS
-
             joint = len(self._joint.pos)
-            kinds = np.array([REF_KINDS.index(k) for k in self._joint.ref_kinds], dtype=np.int64)
+            kinds = _kind_indices(self._joint.ref_kinds)
             fn = lambda w: self._active.artifact_map(w, self._joint.pos, joint, kinds)  # noqa: E731
         else:
             fn = self._active.artifact_map
@@ -805,6 +797,13 @@ class Denoiser(Estimator):
 
 def _is_multichannel(method: Any) -> bool:
     return bool(getattr(method, "multichannel", False))
+
+
+def _kind_indices(kinds: list[str]) -> np.ndarray:
+    """Reference kinds (``"eog"``, ``"ecg"``) → the multichannel model's kind indices."""
+    from eegrecon.models.multichannel_net import REF_KINDS
+
+    return np.array([REF_KINDS.index(k) for k in kinds], dtype=np.int64)
 
 
 def denoise(data, sfreq: float, model: str | Path | Any = "auto", units: str | None = "uV",

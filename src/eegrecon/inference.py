@@ -130,6 +130,11 @@ def padded_length(n_times: int, n_window: int, hop: int) -> tuple[int, int]:
     return left, (n_win - 1) * hop + n_window - left - n_times
 
 
+def _live(scale: np.ndarray, peak: np.ndarray) -> np.ndarray:
+    """Windows worth giving to a model: scale above :data:`FLAT_FRACTION` of their peak (and above 0)."""
+    return (scale > FLAT_FRACTION * peak) & (scale > np.finfo(np.float64).tiny)
+
+
 def window_corrections(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> np.ndarray:
     """What ``fn`` removes from each window (input − output), in the caller's units.
 
@@ -152,8 +157,7 @@ def window_corrections(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> 
         Corrections, float64.
     """
     std = windows.std(axis=1)
-    peak = np.abs(windows).max(axis=1) if windows.size else np.zeros(0)
-    live = (std > FLAT_FRACTION * peak) & (std > np.finfo(np.float64).tiny)
+    live = _live(std, np.abs(windows).max(axis=1) if windows.size else np.zeros(0))
     out = np.zeros(windows.shape)
     idx = np.flatnonzero(live)
     for i in range(0, len(idx), batch):
@@ -163,13 +167,63 @@ def window_corrections(windows: np.ndarray, fn: WindowFn, batch: int = 1024) -> 
     return out
 
 
+def joint_scale(eeg: np.ndarray) -> np.ndarray:
+    """The one scale a multichannel window is divided by: the median of its channels' standard deviations.
+
+    Parameters
+    ----------
+    eeg : ndarray, shape (..., n_chans, n_window)
+        Average-referenced EEG windows.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        The scale per window (0 for an empty or flat window).
+    """
+    if eeg.shape[-2] == 0:
+        return np.zeros(eeg.shape[:-2])
+    return np.median(eeg.std(axis=-1), axis=-1)
+
+
+def joint_normalise(windows: np.ndarray, n_eeg: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Multichannel windows as a multichannel model sees them.
+
+    The EEG rows (the first ``n_eeg``) are average-referenced and divided by :func:`joint_scale` (relative
+    amplitudes across channels carry the artifact's topography); the other rows are reference channels (EOG, ECG),
+    each divided by its own std.
+
+    Parameters
+    ----------
+    windows : ndarray, shape (n, n_rows, n_window)
+        Windows in the caller's units: ``n_eeg`` EEG rows, then references.
+    n_eeg : int
+        EEG rows.
+
+    Returns
+    -------
+    normalised : ndarray, shape (n, n_rows, n_window)
+        Model input (0 for windows that are not live).
+    scale : ndarray, shape (n,)
+        What the EEG rows were divided by.
+    live : ndarray of bool, shape (n,)
+        Windows that are not flat (:data:`FLAT_FRACTION`).
+    """
+    eeg = windows[:, :n_eeg] - windows[:, :n_eeg].mean(axis=1, keepdims=True)
+    scale = joint_scale(eeg)
+    live = _live(scale, np.abs(eeg).max(axis=(1, 2)) if eeg.size else np.zeros(len(windows)))
+    refs = windows[:, n_eeg:]
+    ref_std = refs.std(axis=-1, keepdims=True)
+    safe = np.where(live, scale, 1.0)[:, None, None]
+    normalised = np.concatenate([np.where(live[:, None, None], eeg / safe, 0.0),
+                                 np.divide(refs, ref_std, out=np.zeros_like(refs), where=ref_std > 0)], axis=1)
+    return normalised, scale, live
+
+
 def joint_window_corrections(windows: np.ndarray, fn: WindowFn, n_eeg: int, batch: int = 32) -> np.ndarray:
     """What a multichannel ``fn`` removes from windows that hold every channel at once, in the caller's units.
 
-    The EEG rows (the first ``n_eeg``) are average-referenced and divided by one scale per window, the median of
-    their standard deviations (relative amplitudes across channels carry the artifact's topography); the other
-    rows are reference channels (EOG, ECG), each divided by its own std. ``fn`` returns the cleaned EEG rows in
-    average reference; the correction (input − output) is 0 where it changes nothing, and 0 for the references.
+    Windows are normalised by :func:`joint_normalise`; ``fn`` returns the cleaned EEG rows in average reference;
+    the correction (input − output) is 0 where it changes nothing, and 0 for the references.
 
     Parameters
     ----------
@@ -187,58 +241,34 @@ def joint_window_corrections(windows: np.ndarray, fn: WindowFn, n_eeg: int, batc
     ndarray, shape (n, n_rows, n_window)
         Corrections, float64.
     """
-    eeg = windows[:, :n_eeg] - windows[:, :n_eeg].mean(axis=1, keepdims=True)
-    scale = np.median(eeg.std(axis=-1), axis=1) if n_eeg else np.zeros(len(windows))
-    peak = np.abs(eeg).max(axis=(1, 2)) if eeg.size else np.zeros(len(windows))
-    live = (scale > FLAT_FRACTION * peak) & (scale > np.finfo(np.float64).tiny)
-    ref_std = windows[:, n_eeg:].std(axis=-1, keepdims=True)
-    refs = np.divide(windows[:, n_eeg:], ref_std, out=np.zeros_like(windows[:, n_eeg:]), where=ref_std > 0)
+    normalised, scale, live = joint_normalise(windows, n_eeg)
     out = np.zeros(windows.shape)
     idx = np.flatnonzero(live)
     for i in range(0, len(idx), batch):
         sel = idx[i:i + batch]
-        norm = eeg[sel] / scale[sel, None, None]
-        cleaned = np.asarray(fn(np.concatenate([norm, refs[sel]], axis=1)), dtype=np.float64)
-        out[sel, :n_eeg] = (norm - cleaned) * scale[sel, None, None]
+        norm = normalised[sel]
+        cleaned = np.asarray(fn(norm), dtype=np.float64)
+        out[sel, :n_eeg] = (norm[:, :n_eeg] - cleaned) * scale[sel, None, None]
     return out
 
 
-def add_windows(x: np.ndarray, starts: np.ndarray, fn: WindowFn, n_window: int, weights: np.ndarray,
-                num: np.ndarray, norm: np.ndarray, batch: int = 1024, joint: int | None = None) -> None:
-    """Run ``fn`` on the windows of ``x`` that start at ``starts`` and add their corrections (input − output),
-    weighted, into overlap-add accumulators (in place).
-
-    Parameters
-    ----------
-    x : ndarray, shape (n_signals, n)
-        Padded signals.
-    starts : ndarray of int
-        Window starts in ``x``.
-    fn : callable
-        Normalised windows → denoised windows.
-    n_window : int
-        Window length, samples.
-    weights : ndarray, shape (n_window,)
-        Synthesis weights.
-    num : ndarray, shape (n_signals, n)
-        Weighted sum of the windows' corrections, updated in place.
-    norm : ndarray, shape (n,)
-        Sum of weights, updated in place.
-    batch : int
-        Windows per call of ``fn``.
-    joint : int or None
-        None: every row is a signal of its own (:func:`window_corrections`). An int: the rows are the channels of
-        one recording, the first ``joint`` EEG and the rest references, cleaned together
-        (:func:`joint_window_corrections`).
-    """
-    windows = x[:, starts[:, None] + np.arange(n_window)[None, :]]  # (n_signals, n_windows, n_window)
-    if joint is None:
-        den = window_corrections(windows.reshape(-1, n_window), fn, batch).reshape(windows.shape)
-    else:
-        den = joint_window_corrections(windows.transpose(1, 0, 2), fn, joint, batch).transpose(1, 0, 2)
+def _overlap_add(x: np.ndarray, window_values: Callable[[np.ndarray], np.ndarray], n_window: int,
+                 overlap: float, phase: int = 0) -> np.ndarray:
+    """Hann-weighted overlap-add of a value computed per window of ``x`` (reflect-padded so every sample is
+    covered alike); ``window_values`` maps (n_rows, n_windows, n_window) → (n_out, n_windows, n_window)."""
+    n = x.shape[1]
+    hop = hop_for(n_window, overlap)
+    phase = phase % hop
+    left, right = padded_length(n + phase, n_window, hop)
+    xp = reflect_pad(x, left + phase, right)
+    starts = window_starts(xp.shape[1], n_window, hop)
+    weights = synthesis_weights(n_window, hop)
+    values = window_values(xp[:, starts[:, None] + np.arange(n_window)[None, :]])
+    num, norm = np.zeros((values.shape[0], xp.shape[1])), np.zeros(xp.shape[1])
     for k, s in enumerate(starts):
-        num[:, s:s + n_window] += den[:, k] * weights
+        num[:, s:s + n_window] += values[:, k] * weights
         norm[s:s + n_window] += weights
+    return (num / norm)[:, left + phase:left + phase + n]
 
 
 def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
@@ -263,22 +293,21 @@ def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap:
         Position of ``x[:, 0]`` on the window grid (its index in the whole signal, modulo the hop): a chunk
         of a longer signal then gets the windows the whole signal would have. 0 for a whole signal.
     joint : int or None
-        Clean the rows together as one recording's channels (see :func:`add_windows`).
+        None: every row is a signal of its own (:func:`window_corrections`). An int: the rows are the channels of
+        one recording, the first ``joint`` EEG and the rest references, cleaned together
+        (:func:`joint_window_corrections`).
 
     Returns
     -------
     ndarray, shape (n_signals, n_times)
         The overlap-added corrections.
     """
-    n = x.shape[1]
-    hop = hop_for(n_window, overlap)
-    phase = phase % hop
-    left, right = padded_length(n + phase, n_window, hop)
-    xp = reflect_pad(x, left + phase, right)
-    num, norm = np.zeros_like(xp), np.zeros(xp.shape[1])
-    add_windows(xp, window_starts(xp.shape[1], n_window, hop), fn, n_window, synthesis_weights(n_window, hop),
-                num, norm, batch, joint)
-    return (num / norm)[:, left + phase:left + phase + n]
+    def corrections(windows: np.ndarray) -> np.ndarray:  # (n_signals, n_windows, n_window)
+        if joint is None:
+            return window_corrections(windows.reshape(-1, n_window), fn, batch).reshape(windows.shape)
+        return joint_window_corrections(windows.transpose(1, 0, 2), fn, joint, batch).transpose(1, 0, 2)
+
+    return _overlap_add(x, corrections, n_window, overlap, phase)
 
 
 def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
@@ -477,29 +506,19 @@ def overlap_add_map(x: np.ndarray, map_fn: WindowFn, n_window: int, overlap: flo
     ndarray, shape (n_eeg_rows, n_times)
         The map, float64 in [0, 1] (0 over flat windows).
     """
-    n = x.shape[1]
-    hop = hop_for(n_window, overlap)
-    left, right = padded_length(n, n_window, hop)
-    xp = reflect_pad(x, left, right)
-    starts = window_starts(xp.shape[1], n_window, hop)
-    weights = synthesis_weights(n_window, hop)
-    rows = x.shape[0] if joint is None else joint
-    num, norm = np.zeros((rows, xp.shape[1])), np.zeros(xp.shape[1])
-    windows = xp[:, starts[:, None] + np.arange(n_window)[None, :]].transpose(1, 0, 2)  # (n_win, n_rows, T)
-    for i in range(0, len(starts), batch):
-        w = windows[i:i + batch]
+    def gates(windows: np.ndarray) -> np.ndarray:  # (n_rows, n_windows, n_window) → (n_eeg, ...)
+        w = windows.transpose(1, 0, 2)
+        out = np.zeros((len(w), w.shape[1] if joint is None else joint, n_window))
         if joint is None:
-            std = w.std(axis=-1, keepdims=True)
-            g = np.asarray(map_fn(np.divide(w, std, out=np.zeros_like(w), where=std > 0).reshape(-1, n_window)))
-            g = g.reshape(w.shape) * (std > 0)
+            std = w.std(axis=-1)
+            live = _live(std, np.abs(w).max(axis=-1))
+            norm = np.divide(w, std[..., None], out=np.zeros_like(w), where=live[..., None])
         else:
-            eeg = w[:, :joint] - w[:, :joint].mean(axis=1, keepdims=True)
-            scale = np.median(eeg.std(axis=-1), axis=1)[:, None, None]
-            ref_std = w[:, joint:].std(axis=-1, keepdims=True)
-            refs = np.divide(w[:, joint:], ref_std, out=np.zeros_like(w[:, joint:]), where=ref_std > 0)
-            norm_eeg = np.divide(eeg, scale, out=np.zeros_like(eeg), where=scale > 0)
-            g = np.asarray(map_fn(np.concatenate([norm_eeg, refs], axis=1))) * (scale > 0)
-        for k, s in enumerate(starts[i:i + batch]):
-            num[:, s:s + n_window] += g[k] * weights
-            norm[s:s + n_window] += weights
-    return np.clip((num / norm)[:, left:left + n], 0.0, 1.0)
+            norm, _, live = joint_normalise(w, joint)
+        for i in range(0, len(w), batch):
+            g = np.asarray(map_fn(norm[i:i + batch].reshape(-1, n_window) if joint is None else norm[i:i + batch]))
+            out[i:i + batch] = g.reshape(out[i:i + batch].shape)
+        live = live if joint is None else live[:, None]
+        return (out * live[..., None]).transpose(1, 0, 2)
+
+    return np.clip(_overlap_add(x, gates, n_window, overlap), 0.0, 1.0)

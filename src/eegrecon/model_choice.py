@@ -81,6 +81,26 @@ def reference_channels(info, skip: list[int]) -> tuple[list[int], list[str]]:
     return picks, kinds
 
 
+def joint_input(info, picks: np.ndarray) -> JointInput:
+    """What the multichannel model gets for these channels: their positions and the recording's references.
+
+    Parameters
+    ----------
+    info : mne.Info
+        The recording's info.
+    picks : ndarray of int
+        The EEG channels to clean.
+
+    Returns
+    -------
+    JointInput
+        Positions (NaN where unknown), references and where the positions came from.
+    """
+    pos, origin = positions_from_info(info, picks)
+    ref_picks, ref_kinds = reference_channels(info, list(picks))
+    return JointInput(pos, ref_picks, ref_kinds, origin)
+
+
 def choose_model(info, picks: np.ndarray) -> tuple[bool, str, JointInput | None]:
     """Whether the multichannel model should clean these channels, and why.
 
@@ -98,12 +118,10 @@ def choose_model(info, picks: np.ndarray) -> tuple[bool, str, JointInput | None]
     """
     if len(picks) == 0:
         return False, "no EEG channel to clean", None
-    pos, origin = positions_from_info(info, picks)
-    known = int(np.isfinite(pos).all(axis=1).sum())
+    joint = joint_input(info, picks)
+    known = int(np.isfinite(joint.pos).all(axis=1).sum())
+    where = f"{known} of {len(picks)} EEG channels have a known position (from the {joint.origin})"
     if known < MIN_POSITIONED_CHANNELS or known < 0.5 * len(picks):
-        return False, (f"{known} of {len(picks)} EEG channels have a known position (from the {origin}); the "
-                       f"multichannel model needs ≥ {MIN_POSITIONED_CHANNELS} and at least half"), None
-    ref_picks, ref_kinds = reference_channels(info, list(picks))
-    refs = f", references {', '.join(info['ch_names'][i] for i in ref_picks)}" if ref_picks else ""
-    return True, (f"{known} of {len(picks)} EEG channels have a known position (from the {origin}){refs}"), \
-        JointInput(pos, ref_picks, ref_kinds, origin)
+        return False, f"{where}; the multichannel model needs ≥ {MIN_POSITIONED_CHANNELS} and at least half", None
+    refs = f", references {', '.join(info['ch_names'][i] for i in joint.ref_picks)}" if joint.ref_picks else ""
+    return True, where + refs, joint

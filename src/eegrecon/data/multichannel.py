@@ -25,12 +25,13 @@ import numpy as np
 
 from eegrecon.atomic import atomic_path
 from eegrecon.data.cache import cache_key
+from eegrecon.data.corpus import DataConfig
 from eegrecon.data.montage import positions_from_names
 from eegrecon.data.preprocess import preprocess
 from eegrecon.data.sources import SOURCES, Segment, Source
 from eegrecon.data.splits import SPLITS, split_windowset
 from eegrecon.data.topography import TopographyBank
-from eegrecon.data.windowing import WindowConfig, load_source_windows
+from eegrecon.data.windowing import WindowConfig, finite_runs, load_source_windows
 from eegrecon.errors import DataError
 from eegrecon.paths import cache_dir
 
@@ -129,8 +130,9 @@ def source_split(src: Source, data_dir: Path, window: WindowConfig | None = None
     dict
         ``{"mode": "groups" | "time-blocks", "groups": {split: [group, ...]}}``.
     """
-    ws, _ = load_source_windows(src, data_dir, window or WindowConfig())
-    _, manifest = split_windowset(ws, (0.7, 0.15, 0.15), 0)
+    corpus = DataConfig()
+    ws, _ = load_source_windows(src, data_dir, window or corpus.window)
+    _, manifest = split_windowset(ws, corpus.fractions, corpus.split_seed)
     return manifest
 
 
@@ -189,10 +191,10 @@ def _source_courses(src: Source, data_dir: Path, sfreq: float) -> dict[str, list
     segments = src.reader(data_dir)
     items = _pair_eog(segments) if src.family == "eog" else [(s.group, s.data[None], s.sfreq) for s in segments]
     out = {s: [] for s in SPLITS}
-    fractions = np.cumsum([0.0, 0.7, 0.15, 0.15])
+    fractions = np.cumsum([0.0, *DataConfig().fractions])
     where = {g: s for s, gs in manifest["groups"].items() for g in gs}
     for group, data, rate in items:
-        for piece in _finite_pieces(data, np.isfinite(data).all(axis=0)):
+        for piece in finite_runs(data):
             if piece.shape[1] / rate < 4.0:
                 continue
             y = preprocess(piece - np.median(piece, axis=1, keepdims=True), rate, sfreq, src.filters)
@@ -206,12 +208,6 @@ def _source_courses(src: Source, data_dir: Path, sfreq: float) -> dict[str, list
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **{f"{s}_{i}": c for s in SPLITS for i, c in enumerate(out[s])})
     return out
-
-
-def _finite_pieces(data: np.ndarray, finite: np.ndarray) -> list[np.ndarray]:
-    """Column stretches of ``data`` (rows, n) where every row is finite."""
-    edges = np.flatnonzero(np.diff(np.r_[0, finite.astype(np.int8), 0]))
-    return [data[:, a:b] for a, b in zip(edges[::2], edges[1::2])]
 
 
 @dataclass

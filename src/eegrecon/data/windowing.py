@@ -40,23 +40,23 @@ class WindowConfig(BaseModel):
 
 
 def finite_runs(data: np.ndarray) -> list[np.ndarray]:
-    """Split a 1-D array at non-finite samples into its finite stretches.
+    """Split a signal at non-finite samples into its finite stretches.
 
     Parameters
     ----------
-    data : ndarray, shape (n,)
-        The signal.
+    data : ndarray, shape (n,) or (n_rows, n)
+        The signal; with rows, a sample is finite when every row is.
 
     Returns
     -------
     list of ndarray
-        The finite stretches, in order.
+        The finite stretches (along the last axis), in order.
     """
-    finite = np.isfinite(data)
+    finite = np.isfinite(data) if data.ndim == 1 else np.isfinite(data).all(axis=0)
     if finite.all():
         return [data]
     edges = np.flatnonzero(np.diff(np.r_[0, finite.astype(np.int8), 0]))
-    return [data[a:b] for a, b in zip(edges[::2], edges[1::2])]
+    return [data[..., a:b] for a, b in zip(edges[::2], edges[1::2])]
 
 
 def segments_to_windows(segments: list[Segment], source: Source, cfg: WindowConfig) -> WindowSet:

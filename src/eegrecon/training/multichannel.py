@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from eegrecon.data.montage import spline_matrix, standard_positions
 from eegrecon.data.multichannel import REF_CHANNELS, Courses, Recording, contaminate
 from eegrecon.data.topography import TopographyBank
+from eegrecon.inference import joint_scale
 from eegrecon.models.checkpoint import save_weights
 from eegrecon.models.gate import gate_loss
 from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC
@@ -148,23 +149,6 @@ def _window(recs: list[Recording], n_times: int, rng: np.random.Generator) -> np
     return np.asarray(r.data[:, start:start + n_times], dtype=np.float64)
 
 
-def normalise_window(noisy: np.ndarray) -> float:
-    """The one scale a multichannel window is divided by: the median of its channels' standard deviations.
-
-    Parameters
-    ----------
-    noisy : ndarray, shape (n_chans, n_times)
-        The window.
-
-    Returns
-    -------
-    float
-        The scale (1.0 for an all-flat window).
-    """
-    s = float(np.median(noisy.std(axis=-1)))
-    return s if s > 0 else 1.0
-
-
 def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses, split: str,
                cfg: MultichannelTrainConfig, rng: np.random.Generator, channels: np.ndarray,
                with_refs: bool) -> dict[str, torch.Tensor]:
@@ -201,7 +185,7 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
         mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families)
         y, c = mix.noisy[channels], mix.clean[channels]
         y, c = y - y.mean(axis=0), c - c.mean(axis=0)  # the subset's own average reference
-        scale = normalise_window(y)
+        scale = float(joint_scale(y)) or 1.0  # the Denoiser's normalisation (inference.joint_normalise)
         noisy.append(y / scale)
         clean.append(c / scale)
         r = mix.refs / np.maximum(mix.refs.std(axis=-1, keepdims=True), 1e-12)
