@@ -14,7 +14,8 @@ oracle regression (least squares on the true projected artifact, a bound).
 
 Scores, in average reference against the clean truth: CC and RRMSE_t per channel (frontal = Fp1, Fp2, F3, F4, F7,
 F8, Fz; rest = the other 12), band-power change per band (Welch, 2-s Hann segments, power summed over channels);
-the same methods on the clean recordings (CC with the input, band-power change); seconds per minute of 64-channel
+the same methods on the clean recordings (CC with the input, band-power change), also with the >30-Hz background
+real recordings have and eegmat lacks ('clean+bg'; 'emg+bg' = muscle on top of it); seconds per minute of 64-channel
 data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel, run in this process one after the other.
 
 Needs the [bench] extra (mne-icalabel, meegkit, python-picard) and ../shared/data. Writes
@@ -31,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from eegrecon.data.background import add_background
 from eegrecon.data.montage import OLD_NAMES
 from eegrecon.data.multichannel import (
     REF_CHANNELS,
@@ -48,6 +50,8 @@ OUT = ROOT / "benchmarks" / "results"
 FRONTAL = ("Fp1", "Fp2", "F3", "F4", "F7", "F8", "Fz")
 BANDS = {"delta": (1, 4), "theta": (4, 8), "alpha": (8, 13), "beta": (13, 30), "gamma": (30, 80)}
 SFREQ = 256.0
+#: background level of the '+bg' cases: 30–80 Hz power over 13–30 Hz power (eegmmidb S001R01 has ~0.5)
+BENCH_BACKGROUND = (0.5, 0.5)
 
 
 def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None = None):
@@ -196,11 +200,14 @@ def main() -> None:
     ap.add_argument("--recordings", type=int, default=6)
     ap.add_argument("--seconds", type=float, default=180.0)
     ap.add_argument("--levels", type=float, nargs="*", default=[-9.0, -6.0, -3.0, 0.0, 3.0])
-    ap.add_argument("--kinds", nargs="*", default=["eog", "eog+emg"])
+    ap.add_argument("--kinds", nargs="*", default=["eog", "eog+emg", "emg+bg"],
+                    help="artifact families joined by '+'; 'bg' adds the high-frequency background of real "
+                         "recordings (eegrecon.data.background, 30–80 Hz power = 0.5 × beta) to the clean truth")
     ap.add_argument("--mc-model", default="eegrecon_mc", help="multichannel model (bundle or checkpoint)")
     ap.add_argument("--extra-mc", type=Path, default=None,
                     help="a second multichannel checkpoint (e.g. the all-sources research model), rows with and "
                          "without references")
+    ap.add_argument("--extra-label", default="all sources", help="how the --extra-mc rows are named")
     ap.add_argument("--quick", action="store_true", help="2 recordings of 60 s, two levels (a smoke run)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
@@ -226,27 +233,28 @@ def main() -> None:
         "EOGRegression (EOG ch.)": (run_eog_regression, True),
     }
     if args.extra_mc is not None:
-        methods["eegrecon multichannel (all sources)"] = (run_denoiser(str(args.extra_mc)), False)
-        methods["eegrecon multichannel (all sources) + refs"] = (run_denoiser(str(args.extra_mc)), True)
+        methods[f"eegrecon multichannel ({args.extra_label})"] = (run_denoiser(str(args.extra_mc)), False)
+        methods[f"eegrecon multichannel ({args.extra_label}) + refs"] = (run_denoiser(str(args.extra_mc)), True)
     rows, timing = [], {}
     rng = np.random.default_rng(0)
     n = int(args.seconds * SFREQ)
     for r_i, rec in enumerate(recs):
         clean = np.asarray(rec.data[:, :n], dtype=np.float64)
-        cases = [("clean", None)] + [(k, lv) for k in args.kinds for lv in args.levels]
+        # its own random stream, so the artifact draws of the other cases do not depend on it
+        with_bg = add_background(clean, bank, SFREQ, np.random.default_rng([7, r_i]), BENCH_BACKGROUND)
+        cases = [("clean", None), ("clean+bg", None)] + [(k, lv) for k in args.kinds for lv in args.levels]
         for kind, level in cases:
-            if kind == "clean":
-                mix = contaminate(clean, bank, courses, "test", 0.0, rng, families={})
-            else:
-                fams = {"eog": 1.0} if kind == "eog" else {"eog": 1.0, "emg": 1.0}
-                mix = contaminate(clean, bank, courses, "test", level, rng, families=fams)
-            snrs = snr_per_channel(mix.clean, mix.artifact) if kind != "clean" else np.full(len(names), np.inf)
+            parts = kind.split("+")
+            truth = with_bg if "bg" in parts else clean
+            fams = {k: 1.0 for k in parts if k not in ("bg", "clean")}
+            mix = contaminate(truth, bank, courses, "test", 0.0 if level is None else level, rng, families=fams)
+            snrs = snr_per_channel(mix.clean, mix.artifact) if fams else np.full(len(names), np.inf)
             base = {"recording": r_i, "kind": kind, "snr_db": level if level is not None else np.nan,
                     "mean_channel_snr_db": float(np.mean(snrs[np.isfinite(snrs)])) if np.isfinite(snrs).any()
                     else np.nan}
             raw, raw_refs = make_raw(mix.noisy, names), make_raw(mix.noisy, names, mix.refs)
             rows.append({**base, "method": "noisy input", **scores(mix.noisy, mix.clean, names)})
-            if kind != "clean":
+            if fams:
                 rows.append({**base, "method": "oracle regression", **scores(oracle(mix.noisy, mix.artifact),
                                                                              mix.clean, names)})
             for name, (fn, with_refs) in methods.items():
@@ -278,7 +286,7 @@ def _fmt(df: pd.DataFrame) -> str:
 
 def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: int, path: Path) -> None:
     order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
-             "eegrecon multichannel (all sources)", "eegrecon multichannel (all sources) + refs",
+             f"eegrecon multichannel ({args.extra_label})", f"eegrecon multichannel ({args.extra_label}) + refs",
              "ICA + ICLabel", "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)", "ICA + find_bads_eog (EOG ch.)",
              "ASR cutoff 5", "ASR cutoff 20",
              "EOGRegression (EOG ch.)", "oracle regression"]
@@ -286,7 +294,7 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
              "", f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
              "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
              "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
-    for kind in [k for k in table["kind"].unique() if k != "clean"]:
+    for kind in [k for k in table["kind"].unique() if not k.startswith("clean")]:
         part = table[table["kind"] == kind]
         for metric in ("cc_frontal", "cc_rest", "rrmse_frontal", "rrmse_rest"):
             pv = part.pivot_table(index="method", columns="snr_db", values=metric).reindex(
@@ -297,12 +305,14 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
             [m for m in order if m in part["method"].unique()])
         lines += [f"## {kind}: band-power change against the truth, dB (mean over levels and recordings)", "",
                   _fmt(bands.reset_index()), ""]
-    clean = table[table["kind"] == "clean"]
-    if len(clean):
-        cl = clean.groupby("method")[["cc_all", *[f"{b}_db" for b in BANDS]]].mean().reindex(
-            [m for m in order if m in clean["method"].unique()])
-        lines += ["## Clean input (no artifact): CC with the input and band-power change, dB", "",
-                  _fmt(cl.rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
+    for kind, title in (("clean", "Clean input (no artifact)"),
+                        ("clean+bg", "Clean input with the high-frequency background of real recordings")):
+        clean = table[table["kind"] == kind]
+        if len(clean):
+            cl = clean.groupby("method")[["cc_all", *[f"{b}_db" for b in BANDS]]].mean().reindex(
+                [m for m in order if m in clean["method"].unique()])
+            lines += [f"## {title}: CC with the input and band-power change, dB", "",
+                      _fmt(cl.rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
     lines += ["## Time per recording (this run, 19 ch)", "", "| method | mean s |", "|---|---|"]
     lines += [f"| {k} | {np.mean(v):.2f} |" for k, v in timing.items()]
     lines += ["", f"## Speed on 64 channels (eegmmidb S001R01, {speed['minutes']:.2f} min at 160 Hz, one after the "

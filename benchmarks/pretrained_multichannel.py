@@ -4,7 +4,8 @@
                                                   [--skip-train]
 
 Clean EEG: eegmat's training subjects (19 channels, plus spherical-spline-interpolated 10-05 electrodes in half
-the batches); artifacts: real EOG, EMG and ECG courses projected through forward-modelled topographies, plus
+the batches), most windows with the >30-Hz background eegmat's low-pass removed (eegrecon.data.background);
+artifacts: real EOG, EMG and ECG courses projected through forward-modelled topographies, plus
 pops, drifts and residual mains (eegrecon.data.multichannel). Without ``--all-sources`` only sources whose licence
 lets a trained model ship are used (the bundle); with it every available source (a research model, not shipped).
 Writes src/eegrecon/pretrained/eegrecon_mc.{safetensors,json} (bundle runs only) and
@@ -63,6 +64,9 @@ def main() -> None:
     lines = ["# The multichannel model's training (`python benchmarks/pretrained_multichannel.py"
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
+             f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "
+             f"of real recordings (eegrecon.data.background; 30–80 Hz power {cfg.background_ratio[0]:g}–"
+             f"{cfg.background_ratio[1]:g} × the window's 13–30 Hz power)",
              f"- train subjects: {len(meta['train_subjects'])} (eegmat), budget {cfg.minutes:g} min on "
              f"{args.threads} threads: {res['steps']} steps of {cfg.batch} windows, best step {res['best_step']} "
              f"(validation MSE {res['best_val_mse']:.4f} on normalised windows)", "",

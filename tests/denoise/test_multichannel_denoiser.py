@@ -128,7 +128,15 @@ def test_an_injected_blink_topography_is_removed_and_clean_eeg_kept(shared_data)
     assert err_after < 0.5 * err_before
     clean_again = Denoiser(line_freq=None).fit().transform(
         mne.io.RawArray(clean * 1e-6, mne.create_info(names, 256.0, "eeg"), verbose="error")).get_data() * 1e6
-    assert min(cc(a, b) for a, b in zip(clean_again, clean)) > 0.98
+    kept = {n: cc(a, b) for n, a, b in zip(names, clean_again, clean)}
+    assert np.mean(list(kept.values())) > 0.99
+    assert min(v for n, v in kept.items() if n not in ("F7", "F8")) > 0.98
+    # eegmat is ICA-cleaned, yet F7/F8 keep some horizontal eye movement: what the model takes from them there is
+    # that (opposite sign at F7 and F8, mostly below 4 Hz), and little of it
+    removed = clean - clean_again
+    f7, f8 = names.index("F7"), names.index("F8")
+    assert kept["F7"] > 0.96 and kept["F8"] > 0.96
+    assert cc(removed[f7], removed[f8]) < -0.5
 
 
 def test_the_artifact_map_is_zero_where_the_gate_is_closed_and_marks_a_blink(auto):

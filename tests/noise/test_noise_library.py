@@ -160,3 +160,15 @@ def test_registry_lists_every_family():
     assert {"white", "pink", "brown", "line", "line60", "drift", "pop", "clipping", "dropout", "eog", "emg",
             "motion", "ecg", "mixed", "mixture"} <= names
     assert set(SIMULATED) <= names
+
+
+def test_line_any_draws_50_or_60_hz_per_window_and_emg_line_carries_it():
+    x = get_noise("line_any").generate(40, 1024, 512.0, np.random.default_rng(0))
+    f = np.fft.rfftfreq(1024, 1 / 512.0)
+    peaks = f[np.argmax(np.abs(np.fft.rfft(x, axis=1)), axis=1)]
+    assert set(peaks) == {50.0, 60.0}
+    mix = get_noise("emg_line")
+    assert [c.name for c, _ in mix.components] == ["emg_sim", "line_any"]
+    emg, line = mix.generate_parts(200, 512, 256.0, np.random.default_rng(1))
+    ratio = np.sqrt(np.mean(line ** 2, axis=1) / np.mean(emg ** 2, axis=1))
+    assert 1.0 <= ratio.min() < 2.0 and 7.0 < ratio.max() <= 10.0  # a weight range is drawn per window

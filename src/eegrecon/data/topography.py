@@ -10,6 +10,10 @@ channels), the reference the multichannel model works in.
 Randomised per draw: the eye positions (±4 mm), the sphere's size (the fall-off from front to back), the
 orientations (vertical eye movements and blinks ±20° from vertical; horizontal movements ±20° from the left-right
 axis), the muscle sites' depth and orientation, the heart's axis.
+
+The bank also holds brain sources (dipoles at random places 55–85 % of the scalp radius from the centre, i.e. in
+the cortex and below it, in MNE's four-layer sphere whose skull smears their fields): not artifacts, they give the
+broadband background of real recordings (:mod:`eegrecon.data.background`) a physical spatial structure.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ MUSCLE_SITES = {
 SPHERE_SCALES = (1.08, 1.18, 1.3)
 #: heart position relative to the head's sphere centre (m): ~30 cm below, a little forward and left
 HEART = np.array([-0.03, 0.03, -0.30])
+#: brain sources: distance from the sphere's centre as a fraction of the fitted scalp radius (MNE's layered
+#: sphere puts the brain's surface at 0.9)
+BRAIN_DEPTH = (0.55, 0.85)
 
 
 def fit_sphere(pos: np.ndarray) -> tuple[np.ndarray, float]:
@@ -57,8 +64,9 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
 
-def sphere_gains(pos: np.ndarray, sources: np.ndarray, centre: np.ndarray, radius: float) -> np.ndarray:
-    """Free-orientation EEG gains of point sources in a homogeneous sphere, by MNE's forward model.
+def sphere_gains(pos: np.ndarray, sources: np.ndarray, centre: np.ndarray, radius: float,
+                 layered: bool = False) -> np.ndarray:
+    """Free-orientation EEG gains of point sources in a sphere, by MNE's forward model.
 
     Parameters
     ----------
@@ -68,6 +76,9 @@ def sphere_gains(pos: np.ndarray, sources: np.ndarray, centre: np.ndarray, radiu
         Dipole positions inside the sphere, metres.
     centre, radius : ndarray (3,), float
         The sphere.
+    layered : bool
+        MNE's four-layer head (brain, CSF, skull, scalp; the skull smears brain sources' fields) instead of a
+        homogeneous sphere (for sources outside the skull: eyes, muscles).
 
     Returns
     -------
@@ -82,8 +93,8 @@ def sphere_gains(pos: np.ndarray, sources: np.ndarray, centre: np.ndarray, radiu
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         info.set_montage(montage)
-        sphere = mne.make_sphere_model(r0=tuple(centre), head_radius=radius, relative_radii=(0.999, 1.0),
-                                       sigmas=(0.33, 0.33), verbose="error")
+        layers = {} if layered else {"relative_radii": (0.999, 1.0), "sigmas": (0.33, 0.33)}
+        sphere = mne.make_sphere_model(r0=tuple(centre), head_radius=radius, verbose="error", **layers)
         src = mne.setup_volume_source_space(pos=dict(rr=sources, nn=np.tile([0.0, 0.0, 1.0], (len(sources), 1))),
                                             sphere=sphere, verbose="error")
         fwd = mne.make_forward_solution(info, None, src, sphere, meg=False, eeg=True, mindist=0.0, verbose="error")
@@ -115,6 +126,14 @@ def infinite_medium_field(pos: np.ndarray, source: np.ndarray, moment: np.ndarra
     return v - v.mean()
 
 
+def _brain_sources(centre: np.ndarray, radius: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random points in the upper part of the sphere at :data:`BRAIN_DEPTH` of its radius (metres)."""
+    direction = _unit(rng.normal(size=(n, 3)))
+    direction[:, 2] = np.abs(direction[:, 2])  # above the sphere's equator, where electrodes are
+    depth = rng.uniform(*BRAIN_DEPTH, (n, 1)) * radius
+    return centre + direction * depth
+
+
 def _rotate_towards(axis: np.ndarray, max_deg: float, rng: np.random.Generator) -> np.ndarray:
     """``axis`` tilted in a random direction by up to ``max_deg`` degrees (unit vector)."""
     tilt = np.deg2rad(rng.uniform(0, max_deg))
@@ -136,15 +155,19 @@ class TopographyBank:
         Per muscle kind, sites on either side at random depths.
     centre : ndarray, shape (3,)
         The fitted sphere's centre.
+    brain_gains : ndarray, shape (n_brain, 3, n_chans)
+        Free-orientation gains of brain sources at random places (upper half of the head).
     """
 
     pos: np.ndarray
     eye_gains: np.ndarray
     muscle_gains: dict[str, np.ndarray]
     centre: np.ndarray
+    brain_gains: np.ndarray
 
     @classmethod
-    def build(cls, pos: np.ndarray, seed: int = 0, n_eye: int = 12, n_muscle: int = 16) -> TopographyBank:
+    def build(cls, pos: np.ndarray, seed: int = 0, n_eye: int = 12, n_muscle: int = 16,
+              n_brain: int = 64) -> TopographyBank:
         """Compute the gains (a few MNE forward solutions; ~0.5 s).
 
         Parameters
@@ -157,6 +180,8 @@ class TopographyBank:
             Eye-position jitters per sphere size.
         n_muscle : int
             Sites per muscle kind per sphere size.
+        n_brain : int
+            Brain sources.
 
         Returns
         -------
@@ -167,6 +192,7 @@ class TopographyBank:
         pos = np.asarray(pos, dtype=float)
         centre, fitted = fit_sphere(pos)
         eyes, muscles = [], {k: [] for k in MUSCLE_SITES}
+        brain = _brain_sources(centre, fitted, n_brain, np.random.default_rng([seed, 1]))
         for scale in SPHERE_SCALES:
             jitter = rng.uniform(-0.004, 0.004, (n_eye, 1, 3))
             eye_pos = (EYES[None] + jitter).reshape(-1, 3)
@@ -183,7 +209,9 @@ class TopographyBank:
             for k, kind in enumerate(MUSCLE_SITES):
                 start = len(eye_pos) + k * n_muscle
                 muscles[kind].append(gains[start:start + n_muscle])
-        return cls(pos, np.concatenate(eyes), {k: np.concatenate(v) for k, v in muscles.items()}, centre)
+        brain_gains = sphere_gains(pos, brain, centre, fitted, layered=True)
+        return cls(pos, np.concatenate(eyes), {k: np.concatenate(v) for k, v in muscles.items()}, centre,
+                   brain_gains)
 
     @property
     def n_chans(self) -> int:
@@ -230,6 +258,26 @@ class TopographyBank:
         gains = self.muscle_gains[kind]
         v = _unit(rng.normal(size=3)) @ gains[rng.integers(len(gains))]
         return v / np.abs(v).max()
+
+    def brain(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Topographies of ``n`` brain sources with random orientations (relative gains kept: deep ones are weak).
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Random source.
+        n : int
+            Sources.
+
+        Returns
+        -------
+        ndarray, shape (n, n_chans)
+            Scaled so the strongest entry over all ``n`` is 1.
+        """
+        picks = rng.choice(len(self.brain_gains), size=n, replace=n > len(self.brain_gains))
+        moments = _unit(rng.normal(size=(n, 3)))
+        v = np.einsum("nk,nkc->nc", moments, self.brain_gains[picks])
+        return v / max(np.abs(v).max(), 1e-30)
 
     def heart(self, rng: np.random.Generator) -> np.ndarray:
         """The topography of the heart's field (far dipole, random axis around the mean electrical axis).

@@ -15,8 +15,8 @@ class LineNoise(Noise):
 
     Parameters
     ----------
-    mains : float
-        Fundamental, Hz.
+    mains : float or None
+        Fundamental, Hz; None: 50 or 60 Hz, drawn per window.
     amplitude_uv : float
         Amplitude of the fundamental, µV.
     harmonic_decay : float
@@ -27,16 +27,21 @@ class LineNoise(Noise):
 
     name, family = "line", "line"
 
-    def __init__(self, mains: float = 50.0, amplitude_uv: float = 10.0, harmonic_decay: float = 0.3,
+    def __init__(self, mains: float | None = 50.0, amplitude_uv: float = 10.0, harmonic_decay: float = 0.3,
                  drift: float = 0.2):
         self.mains, self.amplitude_uv, self.harmonic_decay, self.drift = mains, amplitude_uv, harmonic_decay, drift
+        if mains is None:
+            self.name = "line_any"
 
     def generate(self, n, n_times, sfreq, rng):
         t = time_axis(n_times, sfreq)[None, :]
         out = np.zeros((n, n_times))
         dur = n_times / sfreq
-        for k, f in enumerate(np.arange(self.mains, sfreq / 2, self.mains)):
-            amp = self.amplitude_uv * self.harmonic_decay ** k
+        fundamental = (np.full((n, 1), float(self.mains)) if self.mains is not None
+                       else np.where(rng.random((n, 1)) < 0.5, 50.0, 60.0))
+        for k in range(np.arange(fundamental.min(), sfreq / 2, fundamental.min()).size):
+            f = (k + 1) * fundamental
+            amp = self.amplitude_uv * self.harmonic_decay ** k * (f < sfreq / 2)
             slow = rng.uniform(0.05, 0.5, (n, 1))  # modulation rate, Hz
             env = 1.0 + self.drift * np.sin(2 * np.pi * slow * t + rng.uniform(0, 2 * np.pi, (n, 1)))
             phase = rng.uniform(0, 2 * np.pi, (n, 1)) + rng.uniform(-0.5, 0.5, (n, 1)) * t / dur

@@ -14,8 +14,8 @@ class Mixture(Noise):
 
     Parameters
     ----------
-    components : list of (Noise, float)
-        Contaminations and their weights.
+    components : list of (Noise, float or (float, float))
+        Contaminations and their weights; a (low, high) weight is drawn log-uniformly per window.
     name : str
         Registry name.
     """
@@ -51,6 +51,8 @@ class Mixture(Noise):
         parts = []
         for noise, weight in self.components:
             x = noise.generate(n, n_times, sfreq, rng)
+            if isinstance(weight, tuple):
+                weight = np.exp(rng.uniform(np.log(weight[0]), np.log(weight[1]), (n, 1)))
             parts.append(weight * x / np.maximum(rms(x), 1e-12)[:, None])
         return parts
 
@@ -65,4 +67,5 @@ class Mixture(Noise):
         str
             The description.
         """
-        return "mixture of " + ", ".join(f"{c.name}×{w:g}" for c, w in self.components)
+        weights = [f"{w[0]:g}–{w[1]:g}" if isinstance(w, tuple) else f"{w:g}" for _, w in self.components]
+        return "mixture of " + ", ".join(f"{c.name}×{w}" for (c, _), w in zip(self.components, weights))

@@ -28,6 +28,7 @@ SIMULATED: dict[str, Callable[[], Noise | Distortion]] = {
     "brown": lambda: ColoredNoise(2.0, name="brown"),
     "line": LineNoise,
     "line60": LineNoise60,
+    "line_any": lambda: LineNoise(mains=None),
     "drift": BaselineDrift,
     "pop": ElectrodePop,
     "clipping": Clipping,
@@ -42,8 +43,11 @@ SIMULATED: dict[str, Callable[[], Noise | Distortion]] = {
 REAL_FAMILIES: dict[str, str] = {"eog": "eog_sim", "emg": "emg_sim", "motion": "motion_sim",
                                  "ecg": "ecg_sim", "baseline_wander": "drift"}
 
-MIXTURES: dict[str, list[tuple[str, float]]] = {
+MIXTURES: dict[str, list[tuple[str, float | tuple[float, float]]]] = {
     "mixed": [("eog", 1.0), ("emg", 1.0)],
+    # muscle with the mains its electrodes picked up left in: 50 or 60 Hz at 1–10× the EMG's RMS per window
+    # (un-notched Glasgow jaw-clench EMG has 97 % of its power at 50/100 Hz, ≈ 5.7× its muscle RMS)
+    "emg_line": [("emg", 1.0), ("line_any", (1.0, 10.0))],
     "mixture": [("eog", 1.0), ("emg", 1.0), ("motion", 0.7), ("ecg", 0.3), ("line", 0.3), ("drift", 0.5),
                 ("pop", 0.3), ("pink", 0.3), ("white", 0.2)],
 }

@@ -44,6 +44,11 @@ class TrainConfig(BaseModel):
     clean_fraction : float
         Fraction of training windows left (almost) clean (artifact at +60 dB), so the model learns to leave
         clean EEG alone.
+    background_probability : float
+        Fraction of clean training windows given the >30-Hz background real recordings have and the low-passed
+        clean sources lack (:func:`eegrecon.data.background.add_background_windows`), as part of the target.
+    background_ratio : (float, float)
+        Its 30–80-Hz power over the window's 13–30-Hz power (log-uniform range).
     loss : str
         Loss name (see :data:`eegrecon.training.losses.LOSSES`).
     loss_kwargs : dict
@@ -88,6 +93,9 @@ class TrainConfig(BaseModel):
                                   "training SNR moves from snr_range[1] − 2 dB down to snr_range[0] (0: off)")
     clean_fraction: float = Field(0.0, ge=0.0, lt=1.0, description="fraction of training windows left (almost) "
                                   "clean (artifact at +60 dB), so the model learns to leave clean EEG alone")
+    background_probability: float = Field(0.0, ge=0.0, le=1.0, description="fraction of clean training windows "
+                                          "given a >30-Hz background (part of the target)")
+    background_ratio: tuple[float, float] = (0.05, 1.0)
     gate_weight: float = Field(0.2, ge=0.0, description="weight of the artifact gate's loss (gated models only)")
     loss: str = "mse"
     loss_kwargs: dict[str, Any] = Field(default_factory=dict)

@@ -229,7 +229,8 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
         state.update(meta["train_state"])
     ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     loss_fn = get_loss(cfg.loss, **cfg.loss_kwargs)
-    mixer = PairMixer(corpus, cfg.noises, cfg.snr_range, cfg.snr_definition, clean_fraction=cfg.clean_fraction)
+    mixer = PairMixer(corpus, cfg.noises, cfg.snr_range, cfg.snr_definition, clean_fraction=cfg.clean_fraction,
+                      background_probability=cfg.background_probability, background_ratio=cfg.background_ratio)
     sampler = DistributedSampler(CleanWindows(len(mixer.clean)), num_replicas=world, rank=rank, shuffle=True,
                                  seed=cfg.seed, drop_last=True)
     steps_per_epoch = max(1, len(sampler) // cfg.batch_size)

@@ -4,7 +4,9 @@ Each step draws a batch of 2-s windows of clean eegmat EEG (training subjects), 
 (re-referenced to their average, so the model meets montages other than the full 19), adds projected artifacts
 (:func:`~eegrecon.data.multichannel.contaminate`) at an SNR drawn uniformly in ``snr_range`` at the most
 contaminated channel, gives the reference channels to the model in half the batches, and minimises MSE plus the
-gate's cross-entropy against where the artifact is (per channel and time).
+gate's cross-entropy against where the artifact is (per channel and time). Most clean windows first get the
+broadband >30-Hz activity that eegmat's 45-Hz low-pass removed (:mod:`eegrecon.data.background`), as part of the
+target, so the model does not take every high frequency for muscle.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 import torch
 from pydantic import BaseModel, Field
 
+from eegrecon.data.background import add_background
 from eegrecon.data.montage import spline_matrix, standard_positions
 from eegrecon.data.multichannel import REF_CHANNELS, Courses, Recording, contaminate
 from eegrecon.data.topography import TopographyBank
@@ -54,6 +57,10 @@ class MultichannelTrainConfig(BaseModel):
     clean_fraction : float
         Share of windows left artifact-free on purpose (more arise when no component is drawn), so the gate learns
         to close.
+    background_probability : float
+        Share of clean windows given a high-frequency background (:func:`~eegrecon.data.background.add_background`).
+    background_ratio : (float, float)
+        Its power in 30–80 Hz over the window's 13–30-Hz power (log-uniform range).
     val_windows : int
         Fixed validation windows (val subjects, seed 1).
     seed : int
@@ -72,6 +79,8 @@ class MultichannelTrainConfig(BaseModel):
     extra_montages: int = 12
     gate_weight: float = 0.2
     clean_fraction: float = 0.15
+    background_probability: float = Field(0.8, ge=0, le=1)
+    background_ratio: tuple[float, float] = (0.05, 1.0)
     val_windows: int = 192
     seed: int = 0
     model_kwargs: dict = Field(default_factory=dict)
@@ -181,6 +190,8 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
     noisy, clean, refs = [], [], []
     for _ in range(cfg.batch):
         x = montage.expand(_window(recs, cfg.n_times, rng))
+        if rng.random() < cfg.background_probability:
+            x = add_background(x, montage.bank, courses.sfreq, rng, cfg.background_ratio)
         families = {} if rng.random() < cfg.clean_fraction else None
         mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families)
         y, c = mix.noisy[channels], mix.clean[channels]

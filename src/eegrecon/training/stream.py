@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from eegrecon.data.background import add_background_windows
 from eegrecon.data.corpus import Corpus
 from eegrecon.data.pairs import PairSet
 from eegrecon.noise import get_noise
@@ -50,14 +51,21 @@ class PairMixer:
         Split the windows come from.
     clean_fraction : float
         Share of windows left (almost) clean (artifact at +60 dB).
+    background_probability : float
+        Share of clean windows first given a >30-Hz background
+        (:func:`~eegrecon.data.background.add_background_windows`).
+    background_ratio : (float, float)
+        Its level: 30–80-Hz power over the window's 13–30-Hz power.
     """
 
     def __init__(self, corpus: Corpus, noises: list[str], snr_range: tuple[float, float], definition: str = "rms",
-                 split: str = "train", clean_fraction: float = 0.0):
+                 split: str = "train", clean_fraction: float = 0.0, background_probability: float = 0.0,
+                 background_ratio: tuple[float, float] = (0.05, 1.0)):
         self.clean = corpus.clean[split]
         self.noises = list(noises)
         self.generators = {n: get_noise(n, corpus.pools(split)) for n in self.noises}
         self.snr_range, self.definition, self.clean_fraction = snr_range, definition, clean_fraction
+        self.background_probability, self.background_ratio = background_probability, background_ratio
 
     def pairs(self, indices: np.ndarray, rng: np.random.Generator,
               snr_range: tuple[float, float] | None = None) -> PairSet:
@@ -78,6 +86,8 @@ class PairMixer:
             Normalised pairs.
         """
         x = self.clean.x[indices].astype(np.float64)
+        if self.background_probability:
+            x = add_background_windows(x, self.clean.sfreq, rng, self.background_probability, self.background_ratio)
         kinds = rng.integers(0, len(self.noises), len(indices))
         snr = rng.uniform(*(snr_range or self.snr_range), len(indices))
         if self.clean_fraction:
