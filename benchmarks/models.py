@@ -26,7 +26,8 @@ from eegrecon.baselines import BASELINES
 from eegrecon.data.corpus import build_corpus
 from eegrecon.evaluation import EvalConfig, run_methods, summarise
 from eegrecon.models import FLAGSHIP, MODELS, PEERS, build_model, n_parameters
-from eegrecon.models.neural import NeuralMethod
+from eegrecon.models.neural import NeuralMethod, native_bf16
+from eegrecon.models.pretrained import DEFAULT_MODEL, get_bundle
 from eegrecon.noise import EVALUATION_NOISES
 from eegrecon.paths import resolve_data_dir
 from eegrecon.pipeline import CLEAN_INPUT_TITLE, clean_input_summary
@@ -37,11 +38,12 @@ REFERENCE = "complex_cnn"
 NOISES = list(EVALUATION_NOISES)
 
 
-def windows_per_second(model: torch.nn.Module, n_times: int = 512, batch: int = 512, seconds: float = 3.0) -> float:
-    """Inference throughput (eager PyTorch, inference mode) on ``batch`` single-channel windows."""
+def windows_per_second(model: torch.nn.Module, n_times: int = 512, batch: int = 512, seconds: float = 3.0,
+                       bf16: bool = False) -> float:
+    """Inference throughput (eager PyTorch, inference mode; bfloat16 autocast when ``bf16``) on ``batch`` windows."""
     model.eval()
     x = torch.randn(batch, 1, n_times)
-    with torch.inference_mode():
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         model(x)
         n, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
@@ -73,14 +75,27 @@ def main() -> None:
         print(f"{name}: {speeds[name]:.0f} windows/s ({args.speed_threads} threads)", flush=True)
     torch.set_num_threads(args.threads)
     if args.speed_only:
-        ref = speeds.get(REFERENCE)
-        rows = pd.DataFrame([{"method": n, "parameters": n_parameters(build_model(n, 1, 512, 256.0)),
-                              "windows_per_s": v, f"÷ {REFERENCE}": v / ref if ref else float("nan")}
-                             for n, v in speeds.items()])
+        torch.set_num_threads(args.speed_threads)
+        bf16 = native_bf16()
+        shipped = get_bundle(DEFAULT_MODEL).get_model()
+        fast = {n: windows_per_second(build_model(n, 1, 512, 256.0), bf16=True) for n in speeds} if bf16 else {}
+        if bf16:
+            fast[f"{DEFAULT_MODEL} (shipped bundle, gated)"] = windows_per_second(shipped, bf16=True)
+        speeds[f"{DEFAULT_MODEL} (shipped bundle, gated)"] = windows_per_second(shipped)
+        ref, ref_fast = speeds.get(REFERENCE), fast.get(REFERENCE)
+        sizes = {**{n: n_parameters(build_model(n, 1, 512, 256.0)) for n in args.models},
+                 f"{DEFAULT_MODEL} (shipped bundle, gated)": n_parameters(shipped)}
+        rows = pd.DataFrame([{"method": n, "parameters": sizes[n], "windows_per_s": v,
+                              f"÷ {REFERENCE}": v / ref if ref else float("nan"),
+                              "bf16 windows_per_s": fast.get(n, float("nan")),
+                              f"bf16 ÷ {REFERENCE} bf16": fast[n] / ref_fast if n in fast and ref_fast
+                              else float("nan")} for n, v in speeds.items()])
         args.out.mkdir(parents=True, exist_ok=True)
         text = (f"# Inference speed only (`python benchmarks/models.py --speed-only`)\n\ntorch {torch.__version__}, "
                 f"{args.speed_threads} threads, eager PyTorch, batches of 512 windows × 512 samples, models timed "
-                "one after another in one process.\n\n" + to_markdown(rows, ".2f"))
+                "one after another in one process; float32, then bfloat16 autocast (what the Denoiser uses where "
+                f"the CPU has native bf16: {'yes' if bf16 else 'no'} here) for every model. The shipped bundle is "
+                "the gated flagship (a 1×1 gate head more).\n\n" + to_markdown(rows, ".2f"))
         (args.out / "models_speed_only.md").write_text(text)
         print(text)
         return
