@@ -22,7 +22,7 @@ import pandas as pd
 
 from eegrecon.data.corpus import DataConfig, build_corpus
 from eegrecon.data.multichannel import source_split
-from eegrecon.data.pairs import PairSet, scale_for_snr
+from eegrecon.data.pairs import normalised_pairs, scale_for_snr
 from eegrecon.data.preprocess import make_windows, preprocess
 from eegrecon.data.sources import SOURCES
 from eegrecon.evaluation import evaluate
@@ -52,16 +52,6 @@ def emg_windows(data_dir: Path, sfreq: float, n_times: int) -> tuple[np.ndarray,
     return a[keep], b[keep]
 
 
-def pairs(clean: np.ndarray, artifact: np.ndarray, lam: np.ndarray, snr: np.ndarray, label: str,
-          sfreq: float) -> PairSet:
-    scaled = lam[:, None] * artifact
-    noisy = clean + scaled
-    sigma = noisy.std(axis=1)
-    inv = 1.0 / sigma[:, None]
-    return PairSet((noisy * inv).astype(np.float32), (clean * inv).astype(np.float32),
-                   (scaled * inv).astype(np.float32), sigma, snr, np.full(len(snr), label), sfreq, "rms")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", action="append", default=None,
@@ -86,8 +76,8 @@ def main() -> None:
     a, b = (np.tile(w[ai].astype(np.float64), (len(SNRS), 1)) for w in (notched, with_mains))
     snr = np.repeat(SNRS, args.windows)
     lam = scale_for_snr(clean, a, snr)
-    sets = {"EMG notched": pairs(clean, a, lam, snr, "emg", sfreq),
-            "same EMG, mains left in": pairs(clean, b, lam, snr, "emg_mains", sfreq)}
+    sets = {"EMG notched": normalised_pairs(clean, lam[:, None] * a, snr, "emg", sfreq),
+            "same EMG, mains left in": normalised_pairs(clean, lam[:, None] * b, snr, "emg_mains", sfreq)}
     rows = []
     for spec in args.model or [DEFAULT_MODEL]:
         label, _, ref = spec.rpartition("=")

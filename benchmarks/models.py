@@ -68,23 +68,22 @@ def main() -> None:
     t_all = time.perf_counter()
     # speed first, every model side by side in this process, before anything else loads the CPU
     torch.set_num_threads(args.speed_threads)
-    speeds = {}
+    speeds, nets = {}, {}
     for name in args.models:
         torch.manual_seed(0)
-        speeds[name] = windows_per_second(build_model(name, 1, 512, 256.0))
+        nets[name] = build_model(name, 1, 512, 256.0)
+        speeds[name] = windows_per_second(nets[name])
         print(f"{name}: {speeds[name]:.0f} windows/s ({args.speed_threads} threads)", flush=True)
     torch.set_num_threads(args.threads)
     if args.speed_only:
         torch.set_num_threads(args.speed_threads)
         bf16 = native_bf16()
         shipped = get_bundle(DEFAULT_MODEL).get_model()
-        fast = {n: windows_per_second(build_model(n, 1, 512, 256.0), bf16=True) for n in speeds} if bf16 else {}
-        if bf16:
-            fast[f"{DEFAULT_MODEL} (shipped bundle, gated)"] = windows_per_second(shipped, bf16=True)
+        nets[f"{DEFAULT_MODEL} (shipped bundle, gated)"] = shipped
         speeds[f"{DEFAULT_MODEL} (shipped bundle, gated)"] = windows_per_second(shipped)
+        fast = {n: windows_per_second(net, bf16=True) for n, net in nets.items()} if bf16 else {}
         ref, ref_fast = speeds.get(REFERENCE), fast.get(REFERENCE)
-        sizes = {**{n: n_parameters(build_model(n, 1, 512, 256.0)) for n in args.models},
-                 f"{DEFAULT_MODEL} (shipped bundle, gated)": n_parameters(shipped)}
+        sizes = {n: n_parameters(net) for n, net in nets.items()}
         rows = pd.DataFrame([{"method": n, "parameters": sizes[n], "windows_per_s": v,
                               f"÷ {REFERENCE}": v / ref if ref else float("nan"),
                               "bf16 windows_per_s": fast.get(n, float("nan")),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from eegrecon.data.simulate import noise_with_spectrum
 from eegrecon.data.topography import TopographyBank
 
 #: the band whose power the background's level is set against, and the band the level is measured in (Hz)
@@ -48,10 +49,8 @@ def shaped_noise(n: int, n_times: int, sfreq: float, exponent: float | np.ndarra
     f[0] = f[1]
     exponent, high_pass, low_pass = (np.reshape(v, (-1, 1)) for v in (exponent, high_pass, low_pass))
     amp = f ** (-exponent / 2) / np.sqrt(1 + (high_pass / f) ** 8) / np.sqrt(1 + (f / low_pass) ** 16)
-    spec = (rng.normal(size=(n, len(f))) + 1j * rng.normal(size=(n, len(f)))) * amp
-    spec[:, 0] = 0
-    x = np.fft.irfft(spec, n=n_times, axis=-1)
-    return x / np.maximum(x.std(axis=-1, keepdims=True), 1e-30)
+    amp[:, 0] = 0.0
+    return noise_with_spectrum(amp, n, n_times, rng)
 
 
 def row_band_power(x: np.ndarray, sfreq: float, band: tuple[float, float]) -> np.ndarray:

@@ -218,7 +218,36 @@ def make_pairs(clean: np.ndarray, artifact: np.ndarray, snr: np.ndarray, noise: 
     PairSet
         Normalised pairs.
     """
-    noisy, scaled = mix(clean, artifact, snr, definition)
+    _, scaled = mix(clean, artifact, snr, definition)
+    return normalised_pairs(clean, scaled, snr, noise, sfreq, definition)
+
+
+def normalised_pairs(clean: np.ndarray, scaled: np.ndarray, snr: np.ndarray, noise: str | np.ndarray,
+                     sfreq: float, definition: SnrDefinition = "rms") -> PairSet:
+    """Pairs from clean windows and artifacts already at their level, each divided by its noisy window's std.
+
+    Parameters
+    ----------
+    clean : ndarray, shape (n, n_times)
+        Clean windows, µV.
+    scaled : ndarray, shape (n, n_times)
+        The artifact as added (λ·artifact), µV.
+    snr : ndarray, shape (n,)
+        The SNR each pair is labelled with, dB.
+    noise : str or ndarray of str
+        Noise label(s).
+    sfreq : float
+        Sampling rate, Hz.
+    definition : {"rms", "power"}
+        SNR definition of the label.
+
+    Returns
+    -------
+    PairSet
+        Normalised pairs.
+    """
+    clean = np.asarray(clean, dtype=np.float64)
+    noisy = clean + scaled
     sigma = noisy.std(axis=-1)
     sigma = np.where(sigma > 0, sigma, 1.0)
     inv = 1.0 / sigma[:, None]

@@ -39,7 +39,30 @@ def colored_noise(n: int, n_times: int, exponent: float, rng: np.random.Generato
     amp = np.zeros_like(freqs)
     pos = freqs >= f_min
     amp[pos] = freqs[pos] ** (-exponent / 2.0)
-    spec = (rng.standard_normal((n, len(freqs))) + 1j * rng.standard_normal((n, len(freqs)))) * amp
+    return noise_with_spectrum(amp, n, n_times, rng)
+
+
+def noise_with_spectrum(amplitude: np.ndarray, n: int, n_times: int, rng: np.random.Generator) -> np.ndarray:
+    """Unit-std Gaussian noise whose amplitude spectrum is ``amplitude`` (random phases).
+
+    Parameters
+    ----------
+    amplitude : ndarray, shape (n_times // 2 + 1,) or (n, n_times // 2 + 1)
+        Amplitude per rfft frequency (one shape for all rows, or one per row).
+    n : int
+        Signals.
+    n_times : int
+        Samples each.
+    rng : numpy.random.Generator
+        Random source.
+
+    Returns
+    -------
+    ndarray, shape (n, n_times)
+        float64 noise.
+    """
+    n_freqs = n_times // 2 + 1
+    spec = (rng.standard_normal((n, n_freqs)) + 1j * rng.standard_normal((n, n_freqs))) * amplitude
     x = np.fft.irfft(spec, n=n_times, axis=-1)
     return x / (x.std(axis=-1, keepdims=True) + 1e-12)
 
