@@ -1,6 +1,7 @@
 """Multichannel cleaning side by side with the tools users already have, on held-out subjects.
 
     python benchmarks/multichannel.py [--recordings 6] [--seconds 180] [--levels -9 -6 -3 0 3] [--quick]
+                                   [--methods eegrecon ...] [--extra-mc LABEL=CHECKPOINT ...]
 
 Test data: eegmat test subjects' ICA-cleaned 19-channel recordings (never seen in training) + real EOG (and EMG)
 time courses of the test split of every EOG/EMG source, projected onto the scalp through forward-modelled
@@ -204,11 +205,12 @@ def main() -> None:
                     help="artifact families joined by '+'; 'bg' adds the high-frequency background of real "
                          "recordings (eegrecon.data.background, 30–80 Hz power = 0.5 × beta) to the clean truth")
     ap.add_argument("--mc-model", default="eegrecon_mc", help="multichannel model (bundle or checkpoint)")
-    ap.add_argument("--extra-mc", type=Path, default=None,
-                    help="a second multichannel checkpoint (e.g. the all-sources research model), rows with and "
-                         "without references")
-    ap.add_argument("--extra-label", default="all sources", help="how the --extra-mc rows are named")
+    ap.add_argument("--extra-mc", action="append", default=[], metavar="LABEL=CHECKPOINT",
+                    help="another multichannel checkpoint (e.g. the all-sources research model or the previous "
+                         "bundle), rows with and without references; repeatable")
     ap.add_argument("--quick", action="store_true", help="2 recordings of 60 s, two levels (a smoke run)")
+    ap.add_argument("--methods", nargs="*", default=None,
+                    help="run only the methods whose name contains one of these (noisy input and the oracle always)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -232,9 +234,16 @@ def main() -> None:
         "ASR cutoff 20": (run_asr(20.0), False),
         "EOGRegression (EOG ch.)": (run_eog_regression, True),
     }
-    if args.extra_mc is not None:
-        methods[f"eegrecon multichannel ({args.extra_label})"] = (run_denoiser(str(args.extra_mc)), False)
-        methods[f"eegrecon multichannel ({args.extra_label}) + refs"] = (run_denoiser(str(args.extra_mc)), True)
+    args.extra_labels = []
+    for item in args.extra_mc:
+        label, sep, path = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--extra-mc {item!r}: expected LABEL=CHECKPOINT")
+        args.extra_labels.append(label)
+        methods[f"eegrecon multichannel ({label})"] = (run_denoiser(path), False)
+        methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path), True)
+    if args.methods:
+        methods = {k: v for k, v in methods.items() if any(m in k for m in args.methods)}
     rows, timing = [], {}
     rng = np.random.default_rng(0)
     n = int(args.seconds * SFREQ)
@@ -286,7 +295,7 @@ def _fmt(df: pd.DataFrame) -> str:
 
 def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: int, path: Path) -> None:
     order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
-             f"eegrecon multichannel ({args.extra_label})", f"eegrecon multichannel ({args.extra_label}) + refs",
+             *[f"eegrecon multichannel ({lab}){refs}" for lab in args.extra_labels for refs in ("", " + refs")],
              "ICA + ICLabel", "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)", "ICA + find_bads_eog (EOG ch.)",
              "ASR cutoff 5", "ASR cutoff 20",
              "EOGRegression (EOG ch.)", "oracle regression"]

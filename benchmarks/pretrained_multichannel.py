@@ -1,7 +1,7 @@
 """Train the shipped multichannel model and write its package bundle.
 
     python benchmarks/pretrained_multichannel.py [--out runs/multichannel] [--minutes 20] [--all-sources]
-                                                  [--skip-train]
+                                                  [--skip-train] [--sources 4] [--snr-floor -12]
 
 Clean EEG: eegmat's training subjects (19 channels, plus spherical-spline-interpolated 10-05 electrodes in half
 the batches), most windows with the >30-Hz background eegmat's low-pass removed (eegrecon.data.background);
@@ -39,6 +39,9 @@ def main() -> None:
     ap.add_argument("--all-sources", action="store_true", help="research model on every source (not shipped)")
     ap.add_argument("--skip-train", action="store_true", help="reuse OUT's checkpoint")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--sources", type=int, default=4, help="rank of the in-window fitted projection (0: none)")
+    ap.add_argument("--snr-floor", type=float, default=MultichannelTrainConfig().snr_range[0],
+                    help="lowest training SNR at the most contaminated channel, dB")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     data_dir = resolve_data_dir(None)
@@ -52,16 +55,18 @@ def main() -> None:
                               "redistributable": SOURCES[s].redistributable} for s in used],
             "train_subjects": sorted({r.group for r in splits["train"]}),
             "snr_protocol": {"definition": "rms, at the most contaminated channel",
-                             "train_range_db": list(MultichannelTrainConfig().snr_range)},
+                             "train_range_db": [args.snr_floor, MultichannelTrainConfig().snr_range[1]]},
             "window_s": 2.0, "artifact_types": ["eog", "emg", "ecg", "pop", "drift", "line"]}
     stem = args.out / "best"
-    cfg = MultichannelTrainConfig(minutes=args.minutes)
+    cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs={"sources": args.sources},
+                                  snr_range=(args.snr_floor, MultichannelTrainConfig().snr_range[1]))
     if not args.skip_train:
         args.out.mkdir(parents=True, exist_ok=True)
         res = train_multichannel(splits, courses, stem, cfg, meta, progress=print)
         (args.out / "training.json").write_text(json.dumps(res, indent=2))
     res = json.loads((args.out / "training.json").read_text())
     lines = ["# The multichannel model's training (`python benchmarks/pretrained_multichannel.py"
+             + f" --minutes {args.minutes:g} --sources {args.sources} --snr-floor {args.snr_floor:g}"
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
              f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "

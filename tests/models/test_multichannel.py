@@ -6,7 +6,7 @@ import torch
 
 from eegrecon.data.montage import positions_from_names
 from eegrecon.models.checkpoint import load_weights, save_weights
-from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC
+from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC, SourceSubspace
 
 NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
          "Cz", "Pz"]
@@ -21,16 +21,18 @@ def _pos(n=19):
     return torch.tensor(positions_from_names(NAMES[:n]), dtype=torch.float32)
 
 
+@pytest.mark.parametrize("sources", [0, 4])
 @pytest.mark.parametrize("n_chans", [1, 2, 5, 19, 64])
-def test_any_channel_count(n_chans):
-    model = _model()
+def test_any_channel_count(n_chans, sources):
+    model = _model(sources=sources)
     pos = torch.randn(n_chans, 3) * 0.05
     with torch.no_grad():
         assert model(torch.randn(2, n_chans, 512), pos).shape == (2, n_chans, 512)
 
 
-def test_permuting_channels_permutes_the_output():
-    model = _model()
+@pytest.mark.parametrize("sources", [0, 4])
+def test_permuting_channels_permutes_the_output(sources):
+    model = _model(sources=sources)
     x, pos = torch.randn(3, 19, 512), _pos()
     refs, kinds = torch.randn(3, 2, 512), torch.tensor([0, 1])
     perm = torch.randperm(19, generator=torch.Generator().manual_seed(1))
@@ -68,8 +70,9 @@ def test_references_are_used():
         model(x, pos, torch.randn(2, 1, 512))
 
 
-def test_gradients_reach_every_parameter_with_references_and_unknown_positions():
-    model = _model().train()
+@pytest.mark.parametrize("sources", [0, 4])
+def test_gradients_reach_every_parameter_with_references_and_unknown_positions(sources):
+    model = _model(sources=sources).train()
     pos = _pos()
     pos[0] = float("nan")
     y = model(torch.randn(4, 19, 512), pos, torch.randn(4, 2, 512), torch.tensor([0, 1]))
@@ -78,8 +81,9 @@ def test_gradients_reach_every_parameter_with_references_and_unknown_positions()
     assert not missing
 
 
-def test_a_closed_gate_returns_the_input_bit_for_bit():
-    model = _model()
+@pytest.mark.parametrize("sources", [0, 4])
+def test_a_closed_gate_returns_the_input_bit_for_bit(sources):
+    model = _model(sources=sources)
     with torch.no_grad():
         model.gate_head.weight.zero_()
         model.gate_head.bias.fill_(-10.0)
@@ -89,10 +93,11 @@ def test_a_closed_gate_returns_the_input_bit_for_bit():
         assert not model.artifact_map(x, _pos()).any()
 
 
-def test_save_load_with_references_identical(tmp_path):
-    model = _model()
+@pytest.mark.parametrize("sources", [0, 4])
+def test_save_load_with_references_identical(tmp_path, sources):
+    model = _model(sources=sources)
     save_weights(tmp_path / "mc", model, {"model": "eegrecon_mc"})
-    other = EEGReconMC()
+    other = EEGReconMC(sources=sources)
     load_weights(tmp_path / "mc", other)
     other.eval()
     x, refs = torch.randn(2, 19, 512), torch.randn(2, 1, 512)
@@ -111,3 +116,26 @@ def test_predict_joint_applies_the_change_to_float64_input():
     out = predict_joint(model, w, positions_from_names(NAMES), 19, np.array([0, 1]))
     assert out.dtype == np.float64 and out.shape == (3, 19, 512)
     np.testing.assert_array_equal(out, w[:, :19])
+
+
+def test_source_subspace_fits_the_topography_of_a_given_source():
+    """Material holding the true source course → the fit returns topography ⊗ course, not the brain part."""
+    gen = torch.Generator().manual_seed(0)
+    n_chans, n_times = 19, 512
+    course = torch.cumsum(torch.randn(n_times, generator=gen), 0)
+    topography = torch.randn(n_chans, generator=gen)
+    brain = torch.randn(2, n_chans, n_times, generator=gen)
+    x = brain + 5 * topography[:, None] * course
+    material = torch.zeros(2, n_chans + 1, n_times)
+    material[:, -1] = course  # the course arrives through a reference signal
+    head = SourceSubspace(8, 1)
+    with torch.no_grad():
+        head.weights.weight.zero_()
+        head.weights.bias.fill_(1.0)
+        fitted = head(x, material, torch.zeros(2, n_chans + 1, 8))
+    truth = (5 * topography[:, None] * course).expand_as(fitted)
+    assert fitted.shape == x.shape
+    assert (fitted - truth).square().mean() < 0.01 * truth.square().mean()
+    # no source material: nothing is fitted
+    with torch.no_grad():
+        assert head(x, torch.zeros_like(material), torch.zeros(2, n_chans + 1, 8)).abs().max() == 0

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -85,6 +86,11 @@ def test_torchrun_two_processes_gloo(tmp_path):
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", "29531",
            "-m", "eegrecon.cli", "train", "--out", str(tmp_path / "ddp"), *TINY, "max_steps=6", "val_every=3"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    if proc.returncode != 0 and "terminate called without an active exception" in proc.stderr:
+        # a rare abort of one rank while gloo tears down (seen once in ~10 runs on torch 2.13, 2026-11-30);
+        # one fresh attempt, any other failure or a second abort still fails the test
+        shutil.rmtree(tmp_path / "ddp", ignore_errors=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     log = [json.loads(line) for line in (tmp_path / "ddp" / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in log] == [3, 6], "rank 0 alone logs, once per validation"

@@ -10,6 +10,10 @@ Design:
   its 3-D position (an MLP of the position on a unit head sphere; a learned vector when the position is unknown);
   reference channels (EOG, ECG) join as extra tokens marked by their kind, so they are used when present;
 - no layer depends on the number or order of channels: permuting the inputs permutes the outputs;
+- optionally (``sources`` > 0) part of the artifact is a low-rank projection fitted inside each window
+  (:class:`SourceSubspace`): the network forms a few source courses from all signals and their topographies come
+  from least squares of the input on them, at full rate (attention at 1/32 rate cannot carry a blink's waveform
+  from the reference channel to each EEG channel, a regression can);
 - each channel's artifact is predicted and subtracted through the shared gate (:mod:`~eegrecon.models.gate`):
   output = x − g·a, with g exactly 0 where the model sees no artifact (the input is returned bit for bit).
 """
@@ -85,6 +89,52 @@ class ChannelAttention(nn.Module):
         return tokens + self.ff(tokens)
 
 
+class SourceSubspace(nn.Module):
+    """The part of the artifact that is a few sources seen through fixed topographies, fitted in the window.
+
+    Source r is a weighted sum over the signals (EEG and reference channels) of the network's per-signal "source
+    material", with weights read from each signal's token; the topographies are then the least-squares fit of the
+    EEG on the sources (ridge 1e-3 of the mean source power), as EOG regression fits them on reference channels.
+    Sums over signals and a per-window fit keep the module channel-permutation equivariant.
+
+    Parameters
+    ----------
+    dim : int
+        Token size.
+    n_sources : int
+        Sources per window (rank of the projection).
+    """
+
+    def __init__(self, dim: int, n_sources: int):
+        super().__init__()
+        self.weights = nn.Linear(dim, n_sources)
+
+    def forward(self, x: torch.Tensor, material: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """Fitted low-rank artifact.
+
+        Parameters
+        ----------
+        x : torch.Tensor, shape (batch, n_chans, n_times)
+            The EEG the topographies are fitted on.
+        material : torch.Tensor, shape (batch, n_signals, n_times)
+            Per-signal courses the sources are made of (EEG channels first, then references).
+        tokens : torch.Tensor, shape (batch, n_signals, dim)
+            One summary per signal.
+
+        Returns
+        -------
+        torch.Tensor, shape (batch, n_chans, n_times)
+            Topographies × sources.
+        """
+        with torch.autocast(device_type=x.device.type, enabled=False):  # the fit needs float32
+            sources = torch.einsum("bkr,bkt->brt", self.weights(tokens.float()), material.float())
+            gram = sources @ sources.transpose(1, 2)
+            ridge = 1e-3 * gram.diagonal(dim1=1, dim2=2).mean(-1)[:, None, None] + 1e-6
+            eye = torch.eye(gram.shape[-1], dtype=gram.dtype, device=gram.device)
+            topographies = torch.linalg.solve(gram + ridge * eye, sources @ x.float().transpose(1, 2))  # (b, r, c)
+            return (topographies.transpose(1, 2) @ sources).to(x.dtype)
+
+
 @fill_doc
 class EEGReconMC(DenoisingModel):
     """Multichannel artifact-predicting network with channel attention and an artifact gate.
@@ -109,12 +159,15 @@ class EEGReconMC(DenoisingModel):
     context_stride : int
         Downsampling from the 1/4-rate path to the rate where channels attend to each other (8: 1/32 of the input
         rate, 16 frames per 2-s window at 256 Hz; the attention's cost grows with the frames).
+    sources : int
+        Rank of the in-window fitted projection (:class:`SourceSubspace`); 0: none, the artifact is the per-channel
+        decoder's alone (the architecture of the first shipped bundles; the current bundle uses 4).
     """
 
     description = "eegrecon multichannel: per-channel temporal path, attention across channels with 3-D positions"
 
     def __init__(self, n_chans: int = 19, n_times: int = 512, sfreq: float = 256.0, width: int = 16, dim: int = 48,
-                 depth: int = 3, heads: int = 4, kernel: int = 5, context_stride: int = 8):
+                 depth: int = 3, heads: int = 4, kernel: int = 5, context_stride: int = 8, sources: int = 0):
         super().__init__(n_chans, n_times, sfreq)
         self.gated = True
         self.encoder = nn.Conv1d(1, width, 8, stride=4, padding=2)
@@ -128,7 +181,8 @@ class EEGReconMC(DenoisingModel):
         self.ref_kind = nn.Embedding(len(REF_KINDS), dim)
         self.up = nn.ConvTranspose1d(dim, width, context_stride, stride=context_stride)
         self.fine_out = SeparableBlock(width, kernel)
-        self.decoder = nn.ConvTranspose1d(width, 1, 8, stride=4, padding=2)
+        self.decoder = nn.ConvTranspose1d(width, 2 if sources else 1, 8, stride=4, padding=2)
+        self.subspace = SourceSubspace(dim, sources) if sources else None
         self.gate_head = nn.Conv1d(width, 1, 1)
         self.last_gate_logits: torch.Tensor | None = None
 
@@ -149,8 +203,9 @@ class EEGReconMC(DenoisingModel):
         return enc
 
     def _features(self, x: torch.Tensor, pos: torch.Tensor | None, refs: torch.Tensor | None,
-                  ref_kinds: torch.Tensor | None) -> tuple[torch.Tensor, int]:
-        """Per-signal 1/4-rate features (b·(c + n_refs), width, L) after channel mixing, and the padded length."""
+                  ref_kinds: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor, int]:
+        """Per-signal 1/4-rate features (b·(c + n_refs), width, L) after channel mixing, one token per signal
+        (b, c + n_refs, dim; the low-rate path averaged over frames) and the padded length."""
         b, c, t = x.shape
         signals = x if refs is None or refs.shape[1] == 0 else torch.cat([x, refs], dim=1)
         k = signals.shape[1]
@@ -165,7 +220,8 @@ class EEGReconMC(DenoisingModel):
             tokens = ctx.reshape(b, k, dim, frames).permute(0, 3, 1, 2).reshape(b * frames, k, dim)
             tokens = spatial(tokens, where)
             ctx = tokens.reshape(b, frames, k, dim).permute(0, 2, 3, 1).reshape(b * k, dim, frames)
-        return self.fine_out(fine + self.up(ctx)), h.shape[-1]
+        summary = ctx.mean(-1).reshape(b, k, dim)
+        return self.fine_out(fine + self.up(ctx)), summary, h.shape[-1]
 
     def forward(self, x: torch.Tensor, pos: torch.Tensor | None = None, refs: torch.Tensor | None = None,
                 ref_kinds: torch.Tensor | None = None) -> torch.Tensor:
@@ -192,9 +248,12 @@ class EEGReconMC(DenoisingModel):
         b, c, t = x.shape
         if refs is not None and (ref_kinds is None or len(ref_kinds) != refs.shape[1]):
             raise ValueError("refs need ref_kinds: one index into REF_KINDS per reference channel")
-        feats, n_padded = self._features(x, pos, refs, ref_kinds)
+        feats, summary, n_padded = self._features(x, pos, refs, ref_kinds)
         k = feats.shape[0] // b
-        artifact = self.decoder(feats)[..., :t].reshape(b, k, t)[:, :c]
+        decoded = self.decoder(feats)[..., :t]
+        artifact = decoded[:, 0].reshape(b, k, t)[:, :c]
+        if self.subspace is not None:
+            artifact = artifact + self.subspace(x, decoded[:, 1].reshape(b, k, t), summary)
         logits = upsample_gate(self.gate_head(feats), n_padded)[..., :t].reshape(b, k, t)[:, :c]
         self.last_gate_logits = logits
         return apply_gate(x, artifact, hard_gate(logits))
