@@ -172,7 +172,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             chunk_s: float = typer.Option(120.0, "--chunk-s", help="seconds cleaned at once: memory grows with it, "
                                           "the output does not depend on it"),
             precision: str = typer.Option("auto", "--precision", help="network arithmetic: 'auto' (bfloat16 where "
-                                          "the CPU computes it natively), 'float32' or 'bfloat16'")) -> None:
+                                          "the CPU computes it natively), 'float32' or 'bfloat16'"),
+            overlap: float = typer.Option(0.5, "--overlap", help="overlap of consecutive model windows, in [0, 1): "
+                                          "0.5 cleans every sample twice; 0.25 is ~1.5× faster (docs/multichannel.md)")
+            ) -> None:
     """Clean recordings with a trained model, in bounded memory (any length): EDF and BDF are rewritten in place
     (header kept), FIF and BrainVision written by MNE, other formats as FIF (said per file). EEG channels only;
     bad channels and bad_* annotations are left untouched; EDF+D gaps and boundary annotations split the signal."""
@@ -196,7 +199,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
                               on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
-                              above_band=above_band, chunk_s=chunk_s, precision=precision)
+                              above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap)
     failed = 0
     for res in results:
         if isinstance(res, Exception):

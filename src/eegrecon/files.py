@@ -178,7 +178,8 @@ def _write(raw, dest: Path, fmt: str) -> None:
 
 def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: bool = False,
                report: bool = False, line_freq: float | str | None = "auto", ensemble: bool = False,
-               above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto") -> CleanResult:
+               above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto",
+               overlap: float = 0.5) -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -203,6 +204,8 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
         Seconds cleaned at once (memory; the output does not depend on it). None: the whole recording.
     precision : {"auto", "float32", "bfloat16"}
         Network arithmetic (see :class:`~eegrecon.denoise.Denoiser`).
+    overlap : float
+        Overlap of consecutive model windows (see :class:`~eegrecon.denoise.Denoiser`; lower is faster).
 
     Returns
     -------
@@ -219,7 +222,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
     den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s,
-                   precision=precision).fit()
+                   precision=precision, overlap=overlap).fit()
     plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
     layout = _brainvision_plan(raw, path) if fmt == "brainvision" and _suffix(path) == ".vhdr" else None
     if plan is not None:
@@ -250,7 +253,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
 def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1, overwrite: bool = False,
                 report: bool = False, on_done=None, line_freq: float | str | None = "auto",
                 ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
-                precision: str = "auto") -> list[CleanResult | Exception]:
+                precision: str = "auto", overlap: float = 0.5) -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
 
     With ``n_jobs`` > 1 each process gets ``cores // n_jobs`` PyTorch threads (at least 1), so that processes
@@ -262,7 +265,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
         Recordings.
     out_dir : Path
         Output folder.
-    model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision
+    model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision, overlap
         As for :func:`clean_file`.
     n_jobs : int
         Files cleaned at once.
@@ -286,7 +289,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
             torch.set_num_threads(threads)
         try:
             return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band, chunk_s,
-                              precision)
+                              precision, overlap)
         except EegreconError as exc:
             return exc
 

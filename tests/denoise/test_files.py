@@ -73,3 +73,19 @@ def test_cli_denoise_many_files_with_report(recordings, tmp_path, small_checkpoi
     assert (out / "rec_clean_raw.fif").is_file() and (out / "rec_clean.vhdr").is_file()
     assert len(list(out.glob("*_report.png"))) == 2
     assert "model ran at 256 Hz" in res.output and "untouched" in res.output
+
+
+def test_cli_denoise_overlap_reaches_the_denoiser(recordings, tmp_path, small_checkpoint):
+    _, paths = recordings
+    outputs = {}
+    for overlap in ("0.5", "0"):
+        out = tmp_path / f"ov{overlap}"
+        res = runner.invoke(app, ["denoise", str(paths["fif"]), "--out", str(out), "--model", str(small_checkpoint),
+                                  "--overlap", overlap])
+        assert res.exit_code == 0, res.output
+        outputs[overlap] = mne.io.read_raw_fif(out / "rec_clean_raw.fif", verbose="error").get_data()
+    assert outputs["0.5"].shape == outputs["0"].shape
+    assert not np.array_equal(outputs["0.5"], outputs["0"])  # other windows, other blend
+    res = runner.invoke(app, ["denoise", str(paths["fif"]), "--out", str(tmp_path / "bad"), "--model",
+                              str(small_checkpoint), "--overlap", "1"])
+    assert res.exit_code != 0 and "overlap" in res.output
