@@ -2,6 +2,7 @@
 
     python benchmarks/pretrained_multichannel.py [--out runs/multichannel] [--minutes 20] [--all-sources]
                                                   [--skip-train] [--sources 4] [--snr-floor -12]
+                                                  [--model-kwargs JSON] [--no-bundle]
 
 Clean EEG: eegmat's training subjects (19 channels, plus spherical-spline-interpolated 10-05 electrodes in half
 the batches), most windows with the >30-Hz background eegmat's low-pass removed (eegrecon.data.background);
@@ -40,6 +41,9 @@ def main() -> None:
     ap.add_argument("--skip-train", action="store_true", help="reuse OUT's checkpoint")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--sources", type=int, default=4, help="rank of the in-window fitted projection (0: none)")
+    ap.add_argument("--model-kwargs", type=json.loads, default={},
+                    help='more EEGReconMC arguments as JSON, e.g. \'{"width": 8, "dim": 32}\'')
+    ap.add_argument("--no-bundle", action="store_true", help="an experiment: write OUT/training.md, not the bundle")
     ap.add_argument("--snr-floor", type=float, default=MultichannelTrainConfig().snr_range[0],
                     help="lowest training SNR at the most contaminated channel, dB")
     args = ap.parse_args()
@@ -58,7 +62,8 @@ def main() -> None:
                              "train_range_db": [args.snr_floor, MultichannelTrainConfig().snr_range[1]]},
             "window_s": 2.0, "artifact_types": ["eog", "emg", "ecg", "pop", "drift", "line"]}
     stem = args.out / "best"
-    cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs={"sources": args.sources},
+    kwargs = {"sources": args.sources, **args.model_kwargs}
+    cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs=kwargs,
                                   snr_range=(args.snr_floor, MultichannelTrainConfig().snr_range[1]))
     if not args.skip_train:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -67,6 +72,7 @@ def main() -> None:
     res = json.loads((args.out / "training.json").read_text())
     lines = ["# The multichannel model's training (`python benchmarks/pretrained_multichannel.py"
              + f" --minutes {args.minutes:g} --sources {args.sources} --snr-floor {args.snr_floor:g}"
+             + (f" --model-kwargs '{json.dumps(args.model_kwargs)}'" if args.model_kwargs else "")
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
              f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "
@@ -77,7 +83,7 @@ def main() -> None:
              f"(validation MSE {res['best_val_mse']:.4f} on normalised windows)", "",
              "| step | seconds | validation MSE |", "|---|---|---|"]
     lines += [f"| {c['step']} | {c['seconds']} | {c['val_mse']:.4f} |" for c in res["curve"]]
-    if not args.all_sources:
+    if not (args.all_sources or args.no_bundle):
         BUNDLE.parent.mkdir(parents=True, exist_ok=True)
         meta_out = read_meta(stem)
         meta_out.pop("weights_sha256", None)
