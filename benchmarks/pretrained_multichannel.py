@@ -44,7 +44,8 @@ def main() -> None:
     ap.add_argument("--model-kwargs", type=json.loads, default={},
                     help='more EEGReconMC arguments as JSON, e.g. \'{"width": 8, "dim": 32}\'')
     ap.add_argument("--no-bundle", action="store_true", help="an experiment: write OUT/training.md, not the bundle")
-    ap.add_argument("--snr-floor", type=float, default=MultichannelTrainConfig().snr_range[0],
+    defaults = MultichannelTrainConfig()
+    ap.add_argument("--snr-floor", type=float, default=defaults.snr_range[0],
                     help="lowest training SNR at the most contaminated channel, dB")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -54,17 +55,16 @@ def main() -> None:
     recordings = read_eegmat_recordings(data_dir)
     splits = recording_splits(recordings, data_dir)
     courses = load_courses(data_dir, redistributable_only=not args.all_sources)
+    cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs={"sources": args.sources, **args.model_kwargs},
+                                  snr_range=(args.snr_floor, defaults.snr_range[1]))
     used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
     meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
                               "redistributable": SOURCES[s].redistributable} for s in used],
             "train_subjects": sorted({r.group for r in splits["train"]}),
             "snr_protocol": {"definition": "rms, at the most contaminated channel",
-                             "train_range_db": [args.snr_floor, MultichannelTrainConfig().snr_range[1]]},
+                             "train_range_db": list(cfg.snr_range)},
             "window_s": 2.0, "artifact_types": ["eog", "emg", "ecg", "pop", "drift", "line"]}
     stem = args.out / "best"
-    kwargs = {"sources": args.sources, **args.model_kwargs}
-    cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs=kwargs,
-                                  snr_range=(args.snr_floor, MultichannelTrainConfig().snr_range[1]))
     if not args.skip_train:
         args.out.mkdir(parents=True, exist_ok=True)
         res = train_multichannel(splits, courses, stem, cfg, meta, progress=print)
