@@ -43,7 +43,8 @@ def main() -> None:
     data_dir = resolve_data_dir(None)
     if data_dir is None:
         raise SystemExit("the shipped model is trained on the real data: ../shared/data (or $EEGRECON_DATA) needed")
-    cfg = load_config(CONFIG, [f"threads={args.threads}"])
+    run_config = args.run / "config.yaml"  # what RUN was trained with (a --skip-train run may have had overrides)
+    cfg = load_config(run_config if args.skip_train and run_config.exists() else CONFIG, [f"threads={args.threads}"])
     if not args.skip_train:
         res = train(cfg, args.run)
         print(f"trained {res['steps']} steps in {res['train_seconds']:.0f} s (best step {res['best_step']})")

@@ -7,6 +7,7 @@ from eegrecon.noise import SIMULATED, get_noise, noise_names
 from eegrecon.noise.base import Distortion
 from eegrecon.noise.distortions import Clipping, Dropout
 from eegrecon.noise.mixture import Mixture
+from eegrecon.noise.registry import SNR_ON
 from eegrecon.noise.sampling import contaminate
 
 SFREQ, T = 256.0, 512
@@ -46,7 +47,7 @@ def test_every_noise_is_seeded_shaped_and_documented(name):
 
 
 @pytest.mark.parametrize("definition", ["rms", "power"])
-@pytest.mark.parametrize("name", ADDITIVE)
+@pytest.mark.parametrize("name", [n for n in ADDITIVE if n not in SNR_ON])  # SNR_ON: tested below
 def test_achieved_snr_equals_requested(name, definition):
     rng = np.random.default_rng(3)
     clean = rng.standard_normal((6, T)) * 10
@@ -132,6 +133,25 @@ def test_mixture_is_the_weighted_sum_of_its_parts():
     rms = lambda a: np.sqrt((a ** 2).mean(axis=1))  # noqa: E731
     np.testing.assert_allclose(rms(parts[0]), 2.0)
     np.testing.assert_allclose(rms(parts[1]), 0.5)
+
+
+def test_mixture_snr_set_on_one_part_leaves_the_others_on_top():
+    """emg_line: λ puts the EMG part at the requested SNR; mains rides on top at its drawn weight."""
+    mix_ = get_noise("emg_line")
+    assert mix_.snr_on == 0 and "SNR set on the emg_sim part" in mix_.describe()
+    clean = np.random.default_rng(1).standard_normal((6, T)) * 20.0
+    snr = np.linspace(-7, 2, 6)
+    pairs = contaminate(clean, mix_, snr, SFREQ, np.random.default_rng(5), "emg_line")
+    emg, line = mix_.generate_parts(6, T, SFREQ, np.random.default_rng(5))
+    lam = pairs.artifact[:, 0] / (emg + line)[:, 0]  # one λ per window, normalisation included
+    np.testing.assert_allclose(pairs.artifact, lam[:, None] * (emg + line), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(snr_db(pairs.clean, lam[:, None] * emg), snr, atol=1e-3)
+    assert np.all(snr_db(pairs.clean, pairs.artifact) < snr - 2)  # mains at ≥ 1× the EMG RMS: the whole is lower
+    whole = Mixture(mix_.components, name="whole")  # the default: SNR of the whole mixture
+    pairs = contaminate(clean, whole, snr, SFREQ, np.random.default_rng(5), "whole")
+    np.testing.assert_allclose(snr_db(pairs.clean, pairs.artifact), snr, atol=1e-3)
+    with pytest.raises(ValueError, match="not a component index"):
+        Mixture(mix_.components, snr_on=2)
 
 
 def test_real_family_falls_back_to_simulated_and_says_so():

@@ -68,8 +68,8 @@ def scale_for_snr(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
 
 
 def mix(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
-        definition: SnrDefinition = "rms") -> tuple[np.ndarray, np.ndarray]:
-    """noisy = clean + λ·noise at the target SNR.
+        definition: SnrDefinition = "rms", reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """noisy = clean + λ·noise at the target SNR (of ``reference``, the part of ``noise`` it is set on, if given).
 
     Parameters
     ----------
@@ -81,6 +81,8 @@ def mix(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
         Target SNR, dB.
     definition : {"rms", "power"}
         SNR definition.
+    reference : ndarray, shape (..., n_times), optional
+        The part of ``noise`` whose RMS the SNR is set on (λ·reference is at the SNR); default all of it.
 
     Returns
     -------
@@ -89,7 +91,7 @@ def mix(clean: np.ndarray, noise: np.ndarray, snr: np.ndarray | float,
     scaled : ndarray
         λ·noise.
     """
-    lam = scale_for_snr(clean, noise, snr, definition)
+    lam = scale_for_snr(clean, noise if reference is None else reference, snr, definition)
     scaled = np.asarray(noise, dtype=np.float64) * lam[..., None]
     return np.asarray(clean, dtype=np.float64) + scaled, scaled
 
@@ -195,7 +197,7 @@ class PairSet:
 
 
 def make_pairs(clean: np.ndarray, artifact: np.ndarray, snr: np.ndarray, noise: str | np.ndarray,
-               sfreq: float, definition: SnrDefinition = "rms") -> PairSet:
+               sfreq: float, definition: SnrDefinition = "rms", reference: np.ndarray | None = None) -> PairSet:
     """Mix row-aligned clean and artifact windows at the given SNRs and normalise.
 
     Parameters
@@ -212,13 +214,15 @@ def make_pairs(clean: np.ndarray, artifact: np.ndarray, snr: np.ndarray, noise: 
         Sampling rate, Hz.
     definition : {"rms", "power"}
         SNR definition.
+    reference : ndarray, shape (n, n_times), optional
+        The part of ``artifact`` the SNR is set on (:meth:`Noise.generate_with_reference`); default all of it.
 
     Returns
     -------
     PairSet
         Normalised pairs.
     """
-    _, scaled = mix(clean, artifact, snr, definition)
+    _, scaled = mix(clean, artifact, snr, definition, reference)
     return normalised_pairs(clean, scaled, snr, noise, sfreq, definition)
 
 

@@ -40,6 +40,25 @@ class Noise(ABC):
             float64 artifact, µV (real sources: their own scale; only the shape matters once mixed at an SNR).
         """
 
+    def generate_with_reference(self, n: int, n_times: int, sfreq: float,
+                                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Draw artifact windows and the part of them whose RMS defines the SNR (here: all of it).
+
+        Parameters
+        ----------
+        n, n_times, sfreq, rng
+            As in :meth:`generate`.
+
+        Returns
+        -------
+        artifact : ndarray, shape (n, n_times)
+            What is added to the clean window, as :meth:`generate` draws it.
+        reference : ndarray, shape (n, n_times)
+            The part the SNR is set on (``artifact`` itself unless a subclass says otherwise).
+        """
+        x = self.generate(n, n_times, sfreq, rng)
+        return x, x
+
     def describe(self) -> str:
         """One line saying what the contamination is (the first line of its class docstring).
 

@@ -18,14 +18,19 @@ class Mixture(Noise):
         Contaminations and their weights; a (low, high) weight is drawn log-uniformly per window.
     name : str
         Registry name.
+    snr_on : int, optional
+        Index of the component the SNR is set on (its RMS alone, the others ride on top at their weights);
+        None: the SNR is set on the whole mixture.
     """
 
     family = "mixture"
 
-    def __init__(self, components: list[tuple[Noise, float]], name: str = "mixture"):
+    def __init__(self, components: list[tuple[Noise, float]], name: str = "mixture", snr_on: int | None = None):
         if not components:
             raise ValueError("a mixture needs at least one component")
-        self.components, self.name = components, name
+        if snr_on is not None and not 0 <= snr_on < len(components):
+            raise ValueError(f"snr_on={snr_on} is not a component index (the mixture has {len(components)})")
+        self.components, self.name, self.snr_on = components, name, snr_on
         origins = {"real" if c.origin == "real" else "simulated" for c, _ in components}
         self.origin = "+".join(sorted(origins, reverse=True))
 
@@ -59,6 +64,11 @@ class Mixture(Noise):
     def generate(self, n, n_times, sfreq, rng):
         return np.sum(self.generate_parts(n, n_times, sfreq, rng), axis=0)
 
+    def generate_with_reference(self, n, n_times, sfreq, rng):
+        parts = self.generate_parts(n, n_times, sfreq, rng)
+        total = np.sum(parts, axis=0)
+        return total, (total if self.snr_on is None else parts[self.snr_on])
+
     def describe(self) -> str:
         """The components and their weights, in one line.
 
@@ -68,4 +78,7 @@ class Mixture(Noise):
             The description.
         """
         weights = [f"{w[0]:g}–{w[1]:g}" if isinstance(w, tuple) else f"{w:g}" for _, w in self.components]
-        return "mixture of " + ", ".join(f"{c.name}×{w}" for (c, _), w in zip(self.components, weights))
+        text = "mixture of " + ", ".join(f"{c.name}×{w}" for (c, _), w in zip(self.components, weights))
+        if self.snr_on is not None:
+            text += f" (SNR set on the {self.components[self.snr_on][0].name} part)"
+        return text

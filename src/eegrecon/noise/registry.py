@@ -46,12 +46,15 @@ REAL_FAMILIES: dict[str, str] = {"eog": "eog_sim", "emg": "emg_sim", "motion": "
 MIXTURES: dict[str, list[tuple[str, float | tuple[float, float]]]] = {
     "mixed": [("eog", 1.0), ("emg", 1.0)],
     # muscle with the mains its electrodes picked up left in: 50 or 60 Hz at 1–10× the EMG's RMS per window
-    # (un-notched Glasgow jaw-clench EMG has 97 % of its power at 50/100 Hz, ≈ 5.7× its muscle RMS)
+    # (un-notched Glasgow jaw-clench EMG has 97 % of its power at 50/100 Hz, ≈ 5.7× its muscle RMS); its SNR is
+    # set on the EMG (SNR_ON), as when the same muscle activity is recorded with or without mains
     "emg_line": [("emg", 1.0), ("line_any", (1.0, 10.0))],
     "mixture": [("eog", 1.0), ("emg", 1.0), ("motion", 0.7), ("ecg", 0.3), ("line", 0.3), ("drift", 0.5),
                 ("pop", 0.3), ("pink", 0.3), ("white", 0.2)],
 }
 
+#: mixtures whose SNR is set on one part (its name), not on the whole
+SNR_ON: dict[str, str] = {"emg_line": "emg"}
 
 #: the generalist task: what the flagship and the shipped model train on
 TRAINING_NOISES: tuple[str, ...] = ("eog", "emg", "motion", "mixed")
@@ -94,7 +97,9 @@ def get_noise(name: str, pools: dict[str, WindowSet] | None = None) -> Noise | D
         noise.origin = f"simulated (no real {name} found)"
         return noise
     if name in MIXTURES:
-        return Mixture([(get_noise(part, pools), w) for part, w in MIXTURES[name]], name=name)
+        parts = [part for part, _ in MIXTURES[name]]
+        snr_on = parts.index(SNR_ON[name]) if name in SNR_ON else None
+        return Mixture([(get_noise(part, pools), w) for part, w in MIXTURES[name]], name=name, snr_on=snr_on)
     if name in SIMULATED:
         return SIMULATED[name]()
     check_option("noise", name, noise_names(), lookup=True)

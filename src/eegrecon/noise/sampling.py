@@ -70,8 +70,8 @@ def contaminate(clean: np.ndarray, noise: Noise | Distortion, snr: np.ndarray, s
         achieved = snr_db(clean, np.where(np.abs(artifact).sum(1, keepdims=True) > 0, artifact, 1e-12),
                           definition)
         return make_pairs(clean, artifact, achieved, label, sfreq, definition)
-    artifact = noise.generate(len(clean), clean.shape[1], sfreq, rng)
-    return make_pairs(clean, artifact, snr, label, sfreq, definition)
+    artifact, reference = noise.generate_with_reference(len(clean), clean.shape[1], sfreq, rng)
+    return make_pairs(clean, artifact, snr, label, sfreq, definition, reference)
 
 
 def fixed_pairs(clean: WindowSet, noise: Noise | Distortion, snrs: np.ndarray, n_windows: int | None,
@@ -107,10 +107,11 @@ def fixed_pairs(clean: WindowSet, noise: Noise | Distortion, snrs: np.ndarray, n
     x = clean.x[rows].astype(np.float64)
     if isinstance(noise, Distortion):
         return contaminate(x, noise, np.zeros(n), clean.sfreq, rng, label, definition)
-    artifact = noise.generate(n, clean.n_times, clean.sfreq, rng)
+    artifact, reference = noise.generate_with_reference(n, clean.n_times, clean.sfreq, rng)
     levels = np.asarray(snrs, dtype=float)
-    return make_pairs(np.tile(x, (len(levels), 1)), np.tile(artifact, (len(levels), 1)),
-                      np.repeat(levels, n), label, clean.sfreq, definition)
+    tile = lambda a: np.tile(a, (len(levels), 1))  # noqa: E731
+    return make_pairs(tile(x), tile(artifact), np.repeat(levels, n), label, clean.sfreq, definition,
+                      tile(reference))
 
 
 def random_pairs(clean: WindowSet, noise: Noise | Distortion, n: int, snr_range: tuple[float, float],
