@@ -26,6 +26,7 @@ benchmarks/results/multichannel.md and multichannel.csv.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -78,10 +79,10 @@ def eeg_out(raw, names: list[str]) -> np.ndarray:
     return x - x.mean(axis=0)
 
 
-def run_denoiser(model: str, overlap: float = 0.5):
+def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0):
     from eegrecon import Denoiser
 
-    den = Denoiser(model, line_freq=None, overlap=overlap).fit()
+    den = Denoiser(model, line_freq=None, overlap=overlap, refit_components=refit).fit()
 
     def run(raw, names):
         return eeg_out(den.transform(raw), names)
@@ -170,7 +171,7 @@ def scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, fl
     return row
 
 
-def speed_64(data_dir: Path, mc_model: str, overlap: float = 0.5) -> dict[str, float]:
+def speed_64(data_dir: Path, mc_model: str, overlap: float = 0.5, refit: int = 0) -> dict[str, float]:
     """Seconds per minute of 64-channel data: eegrecon_mc vs ICA (picard, 15) + ICLabel on eegmmidb S001R01."""
     import mne
 
@@ -183,7 +184,7 @@ def speed_64(data_dir: Path, mc_model: str, overlap: float = 0.5) -> dict[str, f
         raw.set_montage("standard_1005", verbose="error")
     minutes = raw.times[-1] / 60
     names = raw.ch_names
-    den = Denoiser(mc_model, line_freq=None, overlap=overlap).fit()
+    den = Denoiser(mc_model, line_freq=None, overlap=overlap, refit_components=refit).fit()
     den.transform(raw.copy().crop(0, 5))  # warm-up (lazy imports, first allocation)
     t = time.perf_counter()
     den.transform(raw)
@@ -215,6 +216,8 @@ def main() -> None:
     ap.add_argument("--methods", nargs="*", default=None,
                     help="run only the methods whose name contains one of these (noisy input and the oracle always)")
     ap.add_argument("--overlap", type=float, default=0.5, help="the Denoiser's window overlap for eegrecon")
+    ap.add_argument("--refit", type=int, default=0,
+                    help="the Denoiser's refit_components for the multichannel rows (0: off)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -229,8 +232,8 @@ def main() -> None:
     bank = TopographyBank.build(recs[0].pos, seed=123)
     methods = {
         "eegrecon single-channel": (run_denoiser("eegrecon_net", args.overlap), False),
-        "eegrecon multichannel": (run_denoiser(args.mc_model, args.overlap), False),
-        "eegrecon multichannel + refs": (run_denoiser(args.mc_model, args.overlap), True),
+        "eegrecon multichannel": (run_denoiser(args.mc_model, args.overlap, args.refit), False),
+        "eegrecon multichannel + refs": (run_denoiser(args.mc_model, args.overlap, args.refit), True),
         "ICA + ICLabel": (run_ica_iclabel, False),
         "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)": (lambda raw, names: run_ica_iclabel(raw, names, 0.8), False),
         "ICA + find_bads_eog (EOG ch.)": (run_ica_eog, True),
@@ -285,7 +288,7 @@ def main() -> None:
     table = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "multichannel.csv", index=False)
-    speed = speed_64(data_dir, args.mc_model, args.overlap)
+    speed = speed_64(data_dir, args.mc_model, args.overlap, args.refit)
     write_report(table, timing, speed, args, len(recs), args.out / "multichannel.md")
 
 
@@ -304,7 +307,8 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
              "ASR cutoff 5", "ASR cutoff 20",
              "EOGRegression (EOG ch.)", "oracle regression"]
     lines = ["# Multichannel cleaning vs ICA + ICLabel, ASR and EOG regression (`python benchmarks/multichannel.py`)",
-             "", f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
+             "", f"Command: `python benchmarks/multichannel.py {' '.join(sys.argv[1:])}`", "",
+             f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
              "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
              "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
     for kind in [k for k in table["kind"].unique() if not k.startswith("clean")]:

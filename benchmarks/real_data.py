@@ -168,6 +168,7 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
     from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
 
     methods = {"eegrecon auto": Denoiser(line_freq=None).fit(),
+               "eegrecon auto, refit_components=1": Denoiser(line_freq=None, refit_components=1).fit(),
                "eegrecon single-channel": Denoiser(DEFAULT_MODEL, line_freq=None).fit()}
     rows = []
     for run in runs:
@@ -184,7 +185,7 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
         front = [names.index(c) for c in ("Fp1", "Fpz", "Fp2")]
         back = [i for i, c in enumerate(names) if c.startswith(("P", "O", "Iz")) and not c.startswith("Fp")]
         mask = blink_mask(x[front], sf)
-        for name in ("eegrecon auto", "eegrecon single-channel", "ICA + ICLabel"):
+        for name in (*methods, "ICA + ICLabel"):
             t = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -174,7 +174,11 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             precision: str = typer.Option("auto", "--precision", help="network arithmetic: 'auto' (bfloat16 where "
                                           "the CPU computes it natively), 'float32' or 'bfloat16'"),
             overlap: float = typer.Option(0.5, "--overlap", help="overlap of consecutive model windows, in [0, 1): "
-                                          "0.5 cleans every sample twice; 0.25 is ~1.5× faster (docs/multichannel.md)")
+                                          "0.5 cleans every sample twice; 0.25 is ~1.5× faster (docs/multichannel.md)"),
+            refit_components: int = typer.Option(0, "--refit-components", help="multichannel model only: "
+                                                 "regress the output on the K strongest courses of the artifact the "
+                                                 "network removed, per chunk (ICA-like blink removal on real "
+                                                 "recordings; 0: off; docs/multichannel.md)")
             ) -> None:
     """Clean recordings with a trained model, in bounded memory (any length): EDF and BDF are rewritten in place
     (header kept), FIF and BrainVision written by MNE, other formats as FIF (said per file). EEG channels only;
@@ -199,7 +203,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         task = prog.add_task("denoising", total=len(inputs))
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
                               on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
-                              above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap)
+                              above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap,
+                              refit_components=refit_components)
     failed = 0
     for res in results:
         if isinstance(res, Exception):

@@ -47,6 +47,7 @@ from eegrecon.method import Method, TestTimeEnsemble
 from eegrecon.model_choice import JointInput, choose_model, joint_input
 from eegrecon.models.pretrained import DEFAULT_MODEL, MULTICHANNEL_MODEL
 from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
+from eegrecon.refit import artifact_refit
 
 #: the model's band ends at this fraction of its rate (below its Nyquist frequency, where resampling starts to cut)
 MODEL_BAND_FRACTION = 0.45
@@ -255,6 +256,12 @@ class Denoiser(Estimator):
         Arithmetic of a network's forward pass. ``"auto"`` (default): bfloat16 autocast where the CPU computes it
         natively (AVX-512-BF16/AMX; 1.5× faster, benchmark CC equal to float32 to 3 decimals and SNR within
         0.01 dB: benchmarks/results/precision.md), float32 elsewhere. Ignored by methods that are not networks.
+    refit_components : int
+        Multichannel model only: after the network, regress each channel on the ``k`` dominant courses of the
+        artifact it removed, over each chunk (``chunk_s``; the whole signal when None), and subtract the fitted part
+        where the network acted (:func:`~eegrecon.refit.artifact_refit`; a recording-level fit like EOG
+        regression's, with the network's artifact as the regressor). 0 (default): off. Because the fit is per chunk,
+        chunked and whole-signal outputs then differ slightly.
 
     Attributes
     ----------
@@ -271,7 +278,7 @@ class Denoiser(Estimator):
     def __init__(self, model: str | Path | Any = "auto", overlap: float = 0.5, picks: str | list = "eeg",
                  units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
-                 precision: str = "auto"):
+                 precision: str = "auto", refit_components: int = 0):
         self.model = model
         self.overlap = overlap
         self.picks = picks
@@ -282,6 +289,7 @@ class Denoiser(Estimator):
         self.above_band = above_band
         self.chunk_s = chunk_s
         self.precision = precision
+        self.refit_components = refit_components
 
     def _is_fitted(self) -> bool:
         return hasattr(self, "method_")
@@ -301,6 +309,9 @@ class Denoiser(Estimator):
         """
         check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
         self.line_hz_ = _check_line_freq(self.line_freq)
+        if isinstance(self.refit_components, bool) or not isinstance(self.refit_components, int | np.integer) \
+                or self.refit_components < 0:
+            raise OptionError(f"refit_components must be a whole number ≥ 0 (0: off), got {self.refit_components!r}")
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
             raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
         method = self._load(DEFAULT_MODEL if self._auto() else self.model)
@@ -341,6 +352,7 @@ class Denoiser(Estimator):
         self.report_["model"] = {"name": getattr(method, "name", type(method).__name__),
                                  "multichannel": joint is not None, "reason": reason}
         self.report_["references"] = references
+        self.report_["artifact_refit"] = self.refit_components if joint is not None else 0
 
     def _select(self, info, picks: np.ndarray) -> list[int]:
         """Pick the model for a recording's channels; returns the reference channels to read with them."""
@@ -443,6 +455,8 @@ class Denoiser(Estimator):
         joint = None if self._joint_live is None else self._joint_live[0]
         y = denoise_signals(x[:, lo:hi], sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap,
                             self.batch_size, start=start + lo, joint=joint)
+        if joint and self.refit_components:
+            y[:joint] -= artifact_refit(x[:joint, lo:hi], y[:joint], self.refit_components)
         if self._lowpasses(sfreq):
             y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_)
         return y[:, a - lo:b - lo]

@@ -89,3 +89,26 @@ def test_cli_denoise_overlap_reaches_the_denoiser(recordings, tmp_path, small_ch
     res = runner.invoke(app, ["denoise", str(paths["fif"]), "--out", str(tmp_path / "bad"), "--model",
                               str(small_checkpoint), "--overlap", "1"])
     assert res.exit_code != 0 and "overlap" in res.output
+
+
+def test_cli_denoise_refit_reaches_the_multichannel_denoiser(tmp_path):
+    names = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
+             "Cz", "Pz"]
+    rng = np.random.default_rng(0)
+    sfreq, n = 256.0, 256 * 60
+    t = np.arange(n) / sfreq
+    blinks = sum(np.exp(-0.5 * ((t - c) / 0.1) ** 2) for c in np.arange(1.5, 59.0, 3.0))
+    frontal = np.array([1.0 if nm.startswith("Fp") else 0.4 if nm.startswith("F") else 0.05 for nm in names])
+    data = rng.normal(0, 10, (len(names), n)) + 250 * np.outer(frontal, blinks)
+    path = tmp_path / "blinks_raw.fif"
+    mne.io.RawArray(data * 1e-6, mne.create_info(names, sfreq, "eeg"), verbose="error").save(path, verbose="error")
+    outputs = {}
+    for k in ("0", "1"):
+        res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / k), "--line-freq", "off",
+                                  "--refit-components", k])
+        assert res.exit_code == 0, res.output
+        assert "eegrecon_mc" in res.output
+        outputs[k] = mne.io.read_raw_fif(tmp_path / k / "blinks_clean_raw.fif", verbose="error").get_data()
+    assert not np.array_equal(outputs["0"], outputs["1"])
+    res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / "bad"), "--refit-components", "-1"])
+    assert res.exit_code != 0 and "refit_components" in res.output

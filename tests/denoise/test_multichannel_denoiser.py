@@ -77,12 +77,13 @@ def test_eog_channels_are_references_and_come_back_untouched(auto):
     np.testing.assert_array_equal(out.get_data(picks=["VEOG", "ECG"]), raw.get_data(picks=["VEOG", "ECG"]))
 
 
+@pytest.mark.parametrize("refit", [0, 2])
 @pytest.mark.parametrize("sfreq", [256.0, 500.0])
-def test_a_closed_gate_returns_the_recording_bit_for_bit(sfreq):
+def test_a_closed_gate_returns_the_recording_bit_for_bit(sfreq, refit):
     raw = _raw(NAMES + ["VEOG"], sfreq=sfreq, types=["eeg"] * 19 + ["eog"])
-    den = Denoiser(_closed_gate_model(), line_freq=None).fit()
+    den = Denoiser(_closed_gate_model(), line_freq=None, refit_components=refit).fit()
     out = den.transform(raw)
-    assert den.report_["model"]["multichannel"]
+    assert den.report_["model"]["multichannel"] and den.report_["artifact_refit"] == refit
     np.testing.assert_array_equal(out.get_data(), raw.get_data())
 
 

@@ -1,0 +1,89 @@
+"""Recording-level refit of a multichannel model's artifact estimate.
+
+The multichannel network judges each 2-s window on its own, so its estimate of a stereotyped artifact (a blink,
+a saccade) can have the right shape and topography but the wrong amplitude: on real recordings it removes part
+of each blink and leaves the rest. ICA and EOG regression do not have that problem because they fit one mixing
+per recording. This module brings that to the network's output, as EOG regression does with an EOG channel, but
+with the network's own artifact as the regressor:
+
+1. the artifact the network removed, ``A = x − y`` (EEG rows, µV or V), is reduced to its ``k`` dominant spatial
+   components over the whole stretch: topographies ``U`` (n_chans, k) and courses ``S = Uᵀ A`` (k, n_times);
+2. every channel of the output is regressed on those courses over the samples where the network acted:
+   ``B = Y Sᵀ (S Sᵀ)⁻¹``. Brain activity the network left alone is uncorrelated with the courses over minutes, so
+   ``B`` estimates what is left of (or was removed beyond) the artifact;
+3. ``B S`` is subtracted only where the network acted on that channel (``A ≠ 0``): where the model's gate was
+   closed the output stays equal to the input (do no harm).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: fewer samples than this many per fitted course and the fit is skipped (too little to separate brain from artifact)
+MIN_SAMPLES_PER_COURSE = 256
+#: a course counts as an event from this fraction of the input's RMS along its topography (0) to this one (1)
+EVENT_RAMP = (0.5, 1.0)
+
+
+def artifact_refit(x: np.ndarray, y: np.ndarray, n_components: int) -> np.ndarray:
+    """The correction to subtract from ``y`` after regressing it on the dominant courses of ``x − y``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_chans, n_times)
+        Input EEG (any unit).
+    y : ndarray, shape (n_chans, n_times)
+        The multichannel model's output for it, same unit.
+    n_components : int
+        Courses fitted (1–3 are sensible: blinks, vertical and horizontal eye movements).
+
+    Returns
+    -------
+    ndarray, shape (n_chans, n_times)
+        ``B S`` where the model acted on each channel, 0 elsewhere; all zeros when it acted on too few samples.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    artifact = x - y
+    acted = artifact != 0
+    columns = acted.any(axis=0)
+    k = min(n_components, x.shape[0])
+    if k < 1 or columns.sum() < MIN_SAMPLES_PER_COURSE * k:
+        return np.zeros_like(x)
+    a = artifact[:, columns]
+    # topographies from the channel covariance (n_chans × n_chans) rather than an SVD of the long matrix
+    _, vectors = np.linalg.eigh(a @ a.T)
+    topographies = vectors[:, ::-1][:, :k]
+    courses = topographies.T @ artifact  # (k, n_times), zero where the model acted nowhere
+    weight = event_weight(courses, topographies.T @ x)
+    fit = weight.max(axis=0) > 0
+    if fit.sum() < MIN_SAMPLES_PER_COURSE * k:
+        return np.zeros_like(x)
+    s, w = courses[:, fit], weight.max(axis=0)[fit]
+    gram = (s * w) @ s.T
+    gram += (1e-9 * np.trace(gram) / k + 1e-300) * np.eye(k)
+    weights = np.linalg.solve(gram, (s * w) @ y[:, fit].T).T  # (n_chans, k): weighted least squares
+    return np.where(acted, weights @ (weight * courses), 0.0)
+
+
+def event_weight(courses: np.ndarray, projected: np.ndarray) -> np.ndarray:
+    """How much each sample of each course counts as an artifact event, in [0, 1].
+
+    An event is where the network removed a large part of what the input holds along that topography: the
+    course's magnitude relative to the input's RMS along it, ramped from 0 at ``EVENT_RAMP[0]`` to 1 at
+    ``EVENT_RAMP[1]``. On clean EEG the network's (few, small) removals stay below the ramp, so nothing is refitted.
+
+    Parameters
+    ----------
+    courses : ndarray, shape (k, n_times)
+        The network's artifact along each topography.
+    projected : ndarray, shape (k, n_times)
+        The input along the same topographies.
+
+    Returns
+    -------
+    ndarray, shape (k, n_times)
+        Weights.
+    """
+    scale = np.sqrt(np.mean(projected ** 2, axis=1, keepdims=True)) + 1e-300
+    lo, hi = EVENT_RAMP
+    return np.clip((np.abs(courses) / scale - lo) / (hi - lo), 0.0, 1.0)
