@@ -17,7 +17,7 @@ Scores, in average reference against the clean truth: CC and RRMSE_t per channel
 F8, Fz; rest = the other 12), band-power change per band (Welch, 2-s Hann segments, power summed over channels);
 the same methods on the clean recordings (CC with the input, band-power change), also with the >30-Hz background
 real recordings have and eegmat lacks ('clean+bg'; 'emg+bg' = muscle on top of it); seconds per minute of 64-channel
-data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel, run in this process one after the other.
+data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel: median of 3 calls each, alternated.
 
 Needs the [bench] extra (mne-icalabel, meegkit, python-picard) and ../shared/data. Writes
 benchmarks/results/multichannel.md and multichannel.csv.
@@ -171,8 +171,10 @@ def scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, fl
     return row
 
 
-def speed_64(data_dir: Path, mc_model: str, overlap: float = 0.5, refit: int = 0) -> dict[str, float]:
-    """Seconds per minute of 64-channel data: eegrecon_mc vs ICA (picard, 15) + ICLabel on eegmmidb S001R01."""
+def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit: int = 0,
+             repeats: int = 3) -> dict:
+    """Seconds per minute of 64-channel data: each multichannel model (label → bundle or checkpoint) vs ICA
+    (picard, 15) + ICLabel on eegmmidb S001R01, the median of ``repeats`` calls of each, alternated."""
     import mne
 
     from eegrecon import Denoiser
@@ -184,20 +186,35 @@ def speed_64(data_dir: Path, mc_model: str, overlap: float = 0.5, refit: int = 0
         raw.set_montage("standard_1005", verbose="error")
     minutes = raw.times[-1] / 60
     names = raw.ch_names
-    den = Denoiser(mc_model, line_freq=None, overlap=overlap, refit_components=refit).fit()
-    den.transform(raw.copy().crop(0, 5))  # warm-up (lazy imports, first allocation)
-    t = time.perf_counter()
-    den.transform(raw)
-    ours = (time.perf_counter() - t) / minutes
-    raw256 = raw.copy()
+    dens = {label: Denoiser(ref, line_freq=None, overlap=overlap, refit_components=refit).fit()
+            for label, ref in models.items()}
+    for den in dens.values():
+        den.transform(raw.copy().crop(0, 5))  # warm-up (lazy imports, first allocation)
     with warnings.catch_warnings():  # warm-up: ICLabel's and picard's imports are not part of the comparison
         warnings.simplefilter("ignore")
         run_ica_iclabel(raw.copy().crop(0, 20), names)
-    t = time.perf_counter()
-    run_ica_iclabel(raw256, names)
-    ica = (time.perf_counter() - t) / minutes
-    return {"minutes": minutes, "eegrecon_mc_s_per_min": ours, "ica_iclabel_s_per_min": ica,
-            "model": den.report_["model"]["name"]}
+    times: dict[str, list[float]] = {label: [] for label in [*dens, "ICA + ICLabel"]}
+    for _ in range(repeats):  # alternated, median of each: one call on 2 cores varies by ±30 %
+        for label, den in dens.items():
+            t = time.perf_counter()
+            den.transform(raw)
+            times[label].append((time.perf_counter() - t) / minutes)
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run_ica_iclabel(raw.copy(), names)
+        times["ICA + ICLabel"].append((time.perf_counter() - t) / minutes)
+    return {"minutes": minutes, "s_per_min": {k: float(np.median(v)) for k, v in times.items()}}
+
+
+def speed_lines(speed: dict, overlap: float) -> list[str]:
+    """The speed section of a report."""
+    ica = speed["s_per_min"]["ICA + ICLabel"]
+    lines = [f"## Speed on 64 channels (eegmmidb S001R01, {speed['minutes']:.2f} min at 160 Hz, overlap {overlap:g}, "
+             "median of 3 calls of each, alternated in this process)", "",
+             "| method | s per minute of data | ICA + ICLabel ÷ method |", "|---|---|---|"]
+    lines += [f"| {k} | {v:.3f} | {ica / v:.1f}× |" for k, v in speed["s_per_min"].items()]
+    return lines + [""]
 
 
 def main() -> None:
@@ -218,6 +235,8 @@ def main() -> None:
     ap.add_argument("--overlap", type=float, default=0.5, help="the Denoiser's window overlap for eegrecon")
     ap.add_argument("--refit", type=int, default=0,
                     help="the Denoiser's refit_components for the multichannel rows (0: off)")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="only time --mc-model and every --extra-mc on 64 channels → OUT/multichannel_speed.md")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -225,6 +244,21 @@ def main() -> None:
     data_dir = resolve_data_dir(None)
     if data_dir is None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
+    extra = {}
+    for item in args.extra_mc:
+        label, sep, path = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--extra-mc {item!r}: expected LABEL=CHECKPOINT")
+        extra[label] = path
+    if args.speed_only:
+        speed = speed_64(data_dir, {args.mc_model: args.mc_model, **extra}, args.overlap, args.refit)
+        text = ["# Multichannel speed (`python benchmarks/multichannel.py --speed-only`)", "",
+                f"Command: `python benchmarks/multichannel.py {' '.join(sys.argv[1:])}`", "",
+                *speed_lines(speed, args.overlap)]
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "multichannel_speed.md").write_text("\n".join(text))
+        print("\n".join(text))
+        return
     recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
     recs = sorted(recs, key=lambda r: -r.data.shape[1])[: args.recordings]
     courses = load_courses(data_dir)
@@ -241,12 +275,8 @@ def main() -> None:
         "ASR cutoff 20": (run_asr(20.0), False),
         "EOGRegression (EOG ch.)": (run_eog_regression, True),
     }
-    args.extra_labels = []
-    for item in args.extra_mc:
-        label, sep, path = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--extra-mc {item!r}: expected LABEL=CHECKPOINT")
-        args.extra_labels.append(label)
+    args.extra_labels = list(extra)
+    for label, path in extra.items():
         methods[f"eegrecon multichannel ({label})"] = (run_denoiser(path), False)
         methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path), True)
     if args.methods:
@@ -288,7 +318,7 @@ def main() -> None:
     table = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "multichannel.csv", index=False)
-    speed = speed_64(data_dir, args.mc_model, args.overlap, args.refit)
+    speed = speed_64(data_dir, {args.mc_model: args.mc_model}, args.overlap, args.refit)
     write_report(table, timing, speed, args, len(recs), args.out / "multichannel.md")
 
 
@@ -332,11 +362,7 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
                       _fmt(cl.rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
     lines += ["## Time per recording (this run, 19 ch)", "", "| method | mean s |", "|---|---|"]
     lines += [f"| {k} | {np.mean(v):.2f} |" for k, v in timing.items()]
-    lines += ["", f"## Speed on 64 channels (eegmmidb S001R01, {speed['minutes']:.2f} min at 160 Hz, one after the "
-              "other in this process)", "",
-              f"- {speed['model']}: {speed['eegrecon_mc_s_per_min']:.2f} s per minute of data",
-              f"- ICA (picard, 15 components) + ICLabel: {speed['ica_iclabel_s_per_min']:.2f} s per minute",
-              f"- ratio: {speed['ica_iclabel_s_per_min'] / speed['eegrecon_mc_s_per_min']:.1f}× faster", ""]
+    lines += ["", *speed_lines(speed, args.overlap)]
     path.write_text("\n".join(lines))
     print("\n".join(lines))
 
