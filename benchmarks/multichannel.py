@@ -171,6 +171,17 @@ def scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, fl
     return row
 
 
+def labelled_paths(items: list[str], flag: str) -> dict[str, str]:
+    """``LABEL=PATH`` command-line items → {label: path}; exits with a message on an item without ``=``."""
+    out = {}
+    for item in items:
+        label, sep, path = item.partition("=")
+        if not sep:
+            raise SystemExit(f"{flag} {item!r}: expected LABEL=CHECKPOINT")
+        out[label] = path
+    return out
+
+
 def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit: int = 0,
              repeats: int = 3) -> dict:
     """Seconds per minute of 64-channel data: each multichannel model (label → bundle or checkpoint) vs ICA
@@ -244,12 +255,7 @@ def main() -> None:
     data_dir = resolve_data_dir(None)
     if data_dir is None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    extra = {}
-    for item in args.extra_mc:
-        label, sep, path = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--extra-mc {item!r}: expected LABEL=CHECKPOINT")
-        extra[label] = path
+    extra = labelled_paths(args.extra_mc, "--extra-mc")
     if args.speed_only:
         speed = speed_64(data_dir, {args.mc_model: args.mc_model, **extra}, args.overlap, args.refit)
         text = ["# Multichannel speed (`python benchmarks/multichannel.py --speed-only`)", "",
