@@ -1,6 +1,6 @@
-"""Longer context: does a single-channel model trained on 4-s windows beat the 2-s one?
+"""Longer context: does a single-channel model trained on 4-s or 8-s windows beat the 2-s one?
 
-    python benchmarks/context.py --model "2 s=CHECKPOINT" --model "4 s=CHECKPOINT" [--windows 2 4]
+    python benchmarks/context.py --model "2 s=CHECKPOINT" --model "4 s=CHECKPOINT" [--windows 2 4 8]
 
 Each model is scored on test pairs cut at each window length (the same test subjects and artifact sources; the
 EEGdenoiseNet protocol otherwise: RMS-ratio SNR −7..2 dB per window, each window divided by its noisy std; 300
@@ -63,7 +63,7 @@ def main() -> None:
     wide = table.pivot_table(index=["noise", "method"], columns="test window", values=["cc", "rrmse_t"],
                              sort=False)
     wide.columns = [f"{metric} ({window})" for metric, window in wide.columns]
-    text = ["# Longer context: single-channel models on 2-s and 4-s test windows (`python benchmarks/context.py`)",
+    text = ["# Longer context: single-channel models on test windows of several lengths (`python benchmarks/context.py`)",
             "", f"Command: `python benchmarks/context.py {' '.join(sys.argv[1:])}`", "",
             "Test subjects, EEGdenoiseNet protocol per window (RMS-ratio SNR −7..2 dB, 300 clean windows per noise "
             "at every level, mean over levels). The networks run on each window length as it is.", "",
