@@ -63,7 +63,8 @@ def main() -> None:
     wide = table.pivot_table(index=["noise", "method"], columns="test window", values=["cc", "rrmse_t"],
                              sort=False)
     wide.columns = [f"{metric} ({window})" for metric, window in wide.columns]
-    text = ["# Longer context: single-channel models on test windows of several lengths (`python benchmarks/context.py`)",
+    text = ["# Longer context: single-channel models on test windows of several lengths "
+            "(`python benchmarks/context.py`)",
             "", f"Command: `python benchmarks/context.py {' '.join(sys.argv[1:])}`", "",
             "Test subjects, EEGdenoiseNet protocol per window (RMS-ratio SNR −7..2 dB, 300 clean windows per noise "
             "at every level, mean over levels). The networks run on each window length as it is.", "",
