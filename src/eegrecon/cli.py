@@ -217,6 +217,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         if chosen:
             kind = "multichannel" if chosen.get("multichannel") else "each channel alone"
             extra.append(f"model {chosen.get('name')} ({kind}): {chosen.get('reason')}")
+        if r.get("artifact_refit"):
+            extra.append(f"artifact refit over each chunk: {r['artifact_refit']} course(s)")
         line = r.get("line_noise") or {}
         if line.get("notched_hz"):
             found = (f"detected {line['detected_hz']:g} Hz, +{line['prominence_db']:g} dB; "

@@ -108,6 +108,7 @@ def test_cli_denoise_refit_reaches_the_multichannel_denoiser(tmp_path):
                                   "--refit-components", k])
         assert res.exit_code == 0, res.output
         assert "eegrecon_mc" in res.output
+        assert ("artifact refit over each chunk: 1 course" in res.output) == (k == "1")
         outputs[k] = mne.io.read_raw_fif(tmp_path / k / "blinks_clean_raw.fif", verbose="error").get_data()
     assert not np.array_equal(outputs["0"], outputs["1"])
     res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / "bad"), "--refit-components", "-1"])
