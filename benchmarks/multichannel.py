@@ -2,6 +2,7 @@
 
     python benchmarks/multichannel.py [--recordings 6] [--seconds 180] [--levels -9 -6 -3 0 3] [--quick]
                                    [--methods eegrecon ...] [--extra-mc LABEL=CHECKPOINT ...]
+                                   [--overlap 0.5] [--refit K] [--speed-only]
 
 Test data: eegmat test subjects' ICA-cleaned 19-channel recordings (never seen in training) + real EOG (and EMG)
 time courses of the test split of every EOG/EMG source, projected onto the scalp through forward-modelled
@@ -17,7 +18,8 @@ Scores, in average reference against the clean truth: CC and RRMSE_t per channel
 F8, Fz; rest = the other 12), band-power change per band (Welch, 2-s Hann segments, power summed over channels);
 the same methods on the clean recordings (CC with the input, band-power change), also with the >30-Hz background
 real recordings have and eegmat lacks ('clean+bg'; 'emg+bg' = muscle on top of it); seconds per minute of 64-channel
-data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel: median of 3 calls each, alternated.
+data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel: median of 3 calls each, alternated
+(``--speed-only``: only this, for --mc-model and every --extra-mc).
 
 Needs the [bench] extra (mne-icalabel, meegkit, python-picard) and ../shared/data. Writes
 benchmarks/results/multichannel.md and multichannel.csv.
@@ -215,14 +217,14 @@ def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit
             warnings.simplefilter("ignore")
             run_ica_iclabel(raw.copy(), names)
         times["ICA + ICLabel"].append((time.perf_counter() - t) / minutes)
-    return {"minutes": minutes, "s_per_min": {k: float(np.median(v)) for k, v in times.items()}}
+    return {"minutes": minutes, "repeats": repeats, "s_per_min": {k: float(np.median(v)) for k, v in times.items()}}
 
 
 def speed_lines(speed: dict, overlap: float) -> list[str]:
     """The speed section of a report."""
     ica = speed["s_per_min"]["ICA + ICLabel"]
     lines = [f"## Speed on 64 channels (eegmmidb S001R01, {speed['minutes']:.2f} min at 160 Hz, overlap {overlap:g}, "
-             "median of 3 calls of each, alternated in this process)", "",
+             f"median of {speed['repeats']} calls of each, alternated in this process)", "",
              "| method | s per minute of data | ICA + ICLabel ÷ method |", "|---|---|---|"]
     lines += [f"| {k} | {v:.3f} | {ica / v:.1f}× |" for k, v in speed["s_per_min"].items()]
     return lines + [""]

@@ -8,10 +8,12 @@ with the network's own artifact as the regressor:
 
 1. the artifact the network removed, ``A = x − y`` (EEG rows, µV or V), is reduced to its ``k`` dominant spatial
    components over the whole stretch: topographies ``U`` (n_chans, k) and courses ``S = Uᵀ A`` (k, n_times);
-2. every channel of the output is regressed on those courses over the samples where the network acted:
-   ``B = Y Sᵀ (S Sᵀ)⁻¹``. Brain activity the network left alone is uncorrelated with the courses over minutes, so
-   ``B`` estimates what is left of (or was removed beyond) the artifact;
-3. ``B S`` is subtracted only where the network acted on that channel (``A ≠ 0``): where the model's gate was
+2. each sample of each course gets an event weight (:func:`event_weight`): large where the network removed much of
+   what the input holds along that topography, 0 for the small removals it makes on clean EEG;
+3. every channel of the output is regressed on the courses by least squares weighted by the events:
+   ``B = Y W Sᵀ (S W Sᵀ)⁻¹``. Brain activity the network left alone is uncorrelated with the courses over minutes,
+   so ``B`` estimates what is left of (or was removed beyond) the artifact;
+4. ``B (W ⊙ S)`` is subtracted only where the network acted on that channel (``A ≠ 0``): where the model's gate was
    closed the output stays equal to the input (do no harm).
 """
 
@@ -47,7 +49,7 @@ def artifact_refit(x: np.ndarray, y: np.ndarray, n_components: int) -> np.ndarra
     acted = artifact != 0
     columns = acted.any(axis=0)
     k = min(n_components, x.shape[0])
-    if k < 1 or columns.sum() < MIN_SAMPLES_PER_COURSE * k:
+    if k < 1 or columns.sum() < MIN_SAMPLES_PER_COURSE * k:  # events are a subset: skip the decomposition
         return np.zeros_like(x)
     a = artifact[:, columns]
     # topographies from the channel covariance (n_chans × n_chans) rather than an SVD of the long matrix
@@ -55,10 +57,11 @@ def artifact_refit(x: np.ndarray, y: np.ndarray, n_components: int) -> np.ndarra
     topographies = vectors[:, ::-1][:, :k]
     courses = topographies.T @ artifact  # (k, n_times), zero where the model acted nowhere
     weight = event_weight(courses, topographies.T @ x)
-    fit = weight.max(axis=0) > 0
+    sample_weight = weight.max(axis=0)
+    fit = sample_weight > 0
     if fit.sum() < MIN_SAMPLES_PER_COURSE * k:
         return np.zeros_like(x)
-    s, w = courses[:, fit], weight.max(axis=0)[fit]
+    s, w = courses[:, fit], sample_weight[fit]
     gram = (s * w) @ s.T
     gram += (1e-9 * np.trace(gram) / k + 1e-300) * np.eye(k)
     weights = np.linalg.solve(gram, (s * w) @ y[:, fit].T).T  # (n_chans, k): weighted least squares
