@@ -285,8 +285,8 @@ def main() -> None:
     }
     args.extra_labels = list(extra)
     for label, path in extra.items():
-        methods[f"eegrecon multichannel ({label})"] = (run_denoiser(path), False)
-        methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path), True)
+        methods[f"eegrecon multichannel ({label})"] = (run_denoiser(path, args.overlap, args.refit), False)
+        methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path, args.overlap, args.refit), True)
     if args.methods:
         methods = {k: v for k, v in methods.items() if any(m in k for m in args.methods)}
     rows, timing = [], {}
