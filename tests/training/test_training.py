@@ -95,3 +95,21 @@ def test_torchrun_two_processes_gloo(tmp_path):
     log = [json.loads(line) for line in (tmp_path / "ddp" / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in log] == [3, 6], "rank 0 alone logs, once per validation"
     assert (tmp_path / "ddp" / "checkpoints" / "best.safetensors").is_file()
+
+
+def test_plateau_schedule_drops_the_rate_then_stops_and_stays_stopped(tmp_path):
+    from eegrecon.training.loop import lr_at
+
+    cfg = _cfg("lr_schedule=plateau", "lr=0.01", "plateau_factor=0.5", "warmup_steps=2")
+    assert [lr_at(s, cfg, d) for s, d in ((0, 0), (5, 0), (5, 1), (500, 2))] == [0.005, 0.01, 0.005, 0.0025]
+    # a zero rate never changes the weights, so validation improves once and then never again:
+    # 2 rounds without improvement → drop, twice, then 2 more → stop
+    frozen = _cfg("lr_schedule=plateau", "lr=0.0", "patience=2", "plateau_drops=2", "val_every=2", "max_steps=100")
+    res = train(frozen, tmp_path / "run")
+    assert (res["steps"], res["best_step"], res["lr_drops"], res["stopped_by"]) == (14, 2, 2, "patience")
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in log] == list(range(2, 16, 2))
+    again = train(frozen.model_copy(update={"max_steps": 200}), tmp_path / "run", resume=True)
+    assert again["steps"] == 14, "a run that stopped on patience has converged: resuming it trains no further"
+    capped = train(_cfg("lr_schedule=plateau", "max_steps=4", "val_every=2"), tmp_path / "capped")
+    assert capped["stopped_by"] == "max_steps"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -74,7 +74,15 @@ class TrainConfig(BaseModel):
     val_snrs : list of float
         Validation SNR levels, dB.
     patience : int
-        Validations without improvement before early stopping.
+        Validations without improvement before early stopping (plateau schedule: before each rate drop, and
+        before stopping once ``plateau_drops`` drops are spent).
+    lr_schedule : {"cosine", "plateau"}
+        After warm-up: cosine decay to 1 % of ``lr`` at ``max_steps``, or a constant rate multiplied by
+        ``plateau_factor`` whenever validation stops improving (train until it stops; ``max_steps`` is a cap).
+    plateau_factor : float
+        Rate multiplier at each plateau.
+    plateau_drops : int
+        Rate drops before a plateau ends the run.
     seed : int
         Seed of every draw.
     threads : int or None
@@ -110,6 +118,9 @@ class TrainConfig(BaseModel):
     val_windows: int = 60
     val_snrs: list[float] = Field(default_factory=lambda: [-7.0, -4.0, -1.0, 2.0])
     patience: int = 6
+    lr_schedule: Literal["cosine", "plateau"] = "cosine"
+    plateau_factor: float = Field(0.3, gt=0.0, lt=1.0)
+    plateau_drops: int = Field(2, ge=0)
     seed: int = 0
     threads: int | None = None
 

@@ -38,8 +38,9 @@ from eegrecon.training.losses import get_loss
 from eegrecon.training.stream import CleanWindows, PairMixer
 
 
-def lr_at(step: int, cfg: TrainConfig) -> float:
-    """Linear warm-up then cosine decay to 1 % of ``lr`` at ``max_steps``.
+def lr_at(step: int, cfg: TrainConfig, drops: int = 0) -> float:
+    """Linear warm-up, then cosine decay to 1 % of ``lr`` at ``max_steps`` or, with ``lr_schedule="plateau"``,
+    ``lr`` × ``plateau_factor`` ** ``drops``.
 
     Parameters
     ----------
@@ -47,6 +48,8 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
         Global step.
     cfg : TrainConfig
         Schedule settings.
+    drops : int
+        Learning-rate drops so far (plateau schedule only).
 
     Returns
     -------
@@ -55,6 +58,8 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     """
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
+    if cfg.lr_schedule == "plateau":
+        return cfg.lr * cfg.plateau_factor ** drops
     frac = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps))
     return cfg.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * frac)))
 
@@ -222,7 +227,8 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model, 1, n_times, corpus.sfreq, **cfg.model_kwargs)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    state = {"step": 0, "best_val_mse": float("inf"), "best_step": -1, "bad_rounds": 0, "train_seconds": 0.0}
+    state = {"step": 0, "best_val_mse": float("inf"), "best_step": -1, "bad_rounds": 0, "train_seconds": 0.0,
+             "lr_drops": 0, "stopped_by": None}
     if resume and (ckpt / "last.json").is_file():
         meta = load_weights(ckpt / "last", model)
         load_optimizer(ckpt / "optimizer", optimizer)
@@ -237,7 +243,8 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
     val = validation_pairs(corpus, cfg) if rank == 0 else None
     log = Logger(out / "log.jsonl" if rank == 0 else None, on_log, rank)
     t_start = time.perf_counter() - state["train_seconds"]
-    step, stop = state["step"], False
+    # a run that already stopped on patience has converged; resuming it (e.g. with a larger budget) is a no-op
+    step, stop = state["step"], state["stopped_by"] == "patience"
     while step < cfg.max_steps and not stop:
         epoch = step // steps_per_epoch
         sampler.set_epoch(epoch)
@@ -249,7 +256,7 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
                                        snr_range_at(step, cfg))
             torch.manual_seed(cfg.seed * 1_000_003 + step)
             for g in optimizer.param_groups:
-                g["lr"] = lr_at(step, cfg)
+                g["lr"] = lr_at(step, cfg, state["lr_drops"])
             ddp.train()
             loss = loss_fn(ddp(noisy), clean)
             if getattr(model, "gated", False) and cfg.gate_weight:
@@ -264,14 +271,20 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
             elapsed = time.perf_counter() - t_start
             over_time = cfg.time_budget_s is not None and elapsed >= cfg.time_budget_s
             if step % cfg.val_every == 0 or step >= cfg.max_steps or over_time:
-                record = {"step": step, "epoch": epoch, "lr": lr_at(step - 1, cfg),
+                record = {"step": step, "epoch": epoch, "lr": lr_at(step - 1, cfg, state["lr_drops"]),
                           "train_loss": float(np.mean(running)), "seconds": elapsed}
                 running = []
                 if rank == 0:
                     record.update(validate(model, val))
                     improved = record["val_mse"] < state["best_val_mse"]
                     state["bad_rounds"] = 0 if improved else state["bad_rounds"] + 1
-                    state.update(step=step, train_seconds=elapsed)
+                    if (cfg.lr_schedule == "plateau" and state["bad_rounds"] >= cfg.patience
+                            and state["lr_drops"] < cfg.plateau_drops):
+                        state["lr_drops"] += 1  # a plateau: lower the rate and wait another `patience` rounds
+                        state["bad_rounds"] = 0
+                    state.update(step=step, train_seconds=elapsed, stopped_by=(
+                        "patience" if state["bad_rounds"] >= cfg.patience else "time_budget" if over_time
+                        else "max_steps" if step >= cfg.max_steps else None))
                     meta = checkpoint_meta(cfg, corpus, model, {"step": step, "val": record})
                     if improved:
                         state["best_val_mse"], state["best_step"] = record["val_mse"], step
@@ -279,10 +292,10 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
                     save_weights(ckpt / "last", model, {**meta, "train_state": state})
                     save_optimizer(ckpt / "optimizer", optimizer)
                     log(record)
-                stop_flag = torch.tensor(int(over_time or state["bad_rounds"] >= cfg.patience))
+                shared = torch.tensor([int(over_time or state["bad_rounds"] >= cfg.patience), state["lr_drops"]])
                 if world > 1:
-                    dist.broadcast(stop_flag, 0)
-                stop = bool(stop_flag)
+                    dist.broadcast(shared, 0)  # every rank must stop together and use the same learning rate
+                stop, state["lr_drops"] = bool(shared[0]), int(shared[1])
             if stop or step >= cfg.max_steps or (stop_after is not None and step >= stop_after):
                 break
         if stop_after is not None and step >= stop_after:
@@ -290,6 +303,7 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
     if world > 1:
         dist.barrier()
     return {"steps": step, "best_step": state["best_step"], "best_val_mse": state["best_val_mse"],
+            "stopped_by": state["stopped_by"], "lr_drops": state["lr_drops"],
             "train_seconds": time.perf_counter() - t_start, "checkpoint": str(ckpt / "best"),
             "n_parameters": n_parameters(model)}
 

@@ -1,0 +1,151 @@
+"""The published peers trained until their validation loss stops improving, against the shipped model.
+
+    python benchmarks/peers_converged.py [--models complex_cnn rnn fcnn simple_cnn novel_cnn] [--budget-s 1800]
+                                         [--cap-steps 60000] [--runs runs/peers_converged] [--threads 2]
+
+``benchmarks/models.py`` trains every network under one short budget (≤ 300 s), which leaves the large peers far
+from converged. Here each peer trains on the same generalist task with a plateau schedule instead (constant rate
+after warm-up, × ``plateau_factor`` whenever ``patience`` validations in a row do not improve, stop after the
+last drop's plateau; ``TrainConfig.lr_schedule="plateau"``), up to ``--cap-steps`` steps. Runs resume
+(``RUNS/<model>``): each invocation gives every unfinished peer ``--budget-s`` more seconds of training, so a
+peer too slow for one sitting converges over several; a converged run is not trained again. The table says for
+each peer how it stopped (``patience`` = converged; ``time_budget`` = not yet), its steps and best step, next to
+its figures under the short budget rule (benchmarks/results/models_summary.csv).
+
+Evaluated like every benchmark (default corpus's test split, EEGdenoiseNet protocol, 300 windows × 10 SNRs per
+noise) with the shipped eegrecon bundle and the Wiener baselines side by side. Writes
+benchmarks/results/peers_converged.md and peers_converged.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from eegrecon.baselines import BASELINES
+from eegrecon.data.corpus import build_corpus
+from eegrecon.evaluation import EvalConfig, run_methods, summarise
+from eegrecon.models import PEERS
+from eegrecon.models.pretrained import DEFAULT_MODEL, load_method
+from eegrecon.paths import resolve_data_dir
+from eegrecon.pipeline import CLEAN_INPUT_TITLE, clean_input_summary
+from eegrecon.report import to_markdown
+from eegrecon.training import load_config, train
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "results"
+SHIPPED = f"{DEFAULT_MODEL} (shipped bundle)"
+ORDER = ["complex_cnn", "rnn", "fcnn", "simple_cnn", "novel_cnn"]  # the reference peer first, the slowest last
+
+
+def trained_seconds(run: Path) -> float:
+    """Training seconds a resumable run already has (0 when it has none)."""
+    last = run / "checkpoints" / "last.json"
+    return json.loads(last.read_text())["train_state"]["train_seconds"] if last.is_file() else 0.0
+
+
+def run_state(run: Path) -> dict:
+    """The run's saved training state (step, best step, rate drops, how it stopped)."""
+    return json.loads((run / "checkpoints" / "last.json").read_text())["train_state"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--models", nargs="+", default=ORDER, choices=sorted(PEERS))
+    ap.add_argument("--budget-s", type=float, default=1800.0, help="more training seconds per unfinished peer")
+    ap.add_argument("--cap-steps", type=int, default=60000)
+    ap.add_argument("--patience", type=int, default=6, help="validations (every 250 steps) without improvement")
+    ap.add_argument("--runs", type=Path, default=Path("runs/peers_converged"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--n-test", type=int, default=300)
+    ap.add_argument("--eval-only", action="store_true", help="evaluate the runs as they are, train nothing")
+    ap.add_argument("--train-only", action="store_true", help="train, write nothing under --out")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    data_dir = resolve_data_dir(None)
+    if data_dir is None:
+        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA): the peers train on the real corpus")
+    torch.set_num_threads(args.threads)
+    corpus = build_corpus(data_dir)
+    t0 = time.perf_counter()
+    for name in args.models:
+        run = args.runs / name
+        if args.eval_only or ((run / "checkpoints" / "last.json").is_file()
+                              and run_state(run).get("stopped_by") == "patience"):
+            continue
+        budget = trained_seconds(run) + args.budget_s
+        cfg = load_config(None, [f"model={name}", "model_kwargs={}", "lr_schedule=plateau",
+                                 f"patience={args.patience}", f"max_steps={args.cap_steps}",
+                                 f"time_budget_s={budget}", f"threads={args.threads}"])
+        print(f"[{time.perf_counter() - t0:6.0f} s] {name}: training until {budget:.0f} s in total", flush=True)
+        res = train(cfg, run, corpus=corpus, resume=True,
+                    on_log=lambda r, n=name: print(f"    {n} step {r['step']} lr {r['lr']:.2g} val_mse "
+                                                   f"{r['val_mse']:.4f}", flush=True) if "val_mse" in r else None)
+        print(f"    {name}: {res['steps']} steps, best {res['best_step']}, stopped by {res['stopped_by']}", flush=True)
+
+    if args.train_only:
+        return
+    runs = {n: args.runs / n for n in args.models if (args.runs / n / "checkpoints" / "best.json").is_file()}
+    methods = {SHIPPED: lambda: load_method(DEFAULT_MODEL, SHIPPED)}
+    methods.update({f"{n} (converged run)": (lambda p=p, n=n: load_method(p, f"{n} (converged run)"))
+                    for n, p in runs.items()})
+    methods.update({k: BASELINES[k] for k in ("wiener", "oracle_wiener")})
+    print(f"[{time.perf_counter() - t0:6.0f} s] evaluating {len(methods)} methods", flush=True)
+    table, _, kept = run_methods(corpus, methods, EvalConfig(n_test_windows=args.n_test))
+    summary = summarise(table)
+    clean = clean_input_summary(kept)
+    args.out.mkdir(parents=True, exist_ok=True)
+    summary.to_csv(args.out / "peers_converged.csv", index=False)
+    (args.out / "peers_converged.md").write_text(render(summary, clean, runs, args))
+    print((args.out / "peers_converged.md").read_text())
+
+
+def render(summary: pd.DataFrame, clean: pd.DataFrame, runs: dict[str, Path], args) -> str:
+    budget = pd.read_csv(OUT / "models_summary.csv")
+    budget_info = pd.read_csv(OUT / "models_speed.csv").set_index("method")
+    states = {n: run_state(p) for n, p in runs.items()}
+    lines = [
+        "# Published peers trained to convergence (generated by `python benchmarks/peers_converged.py`)", "",
+        f"torch {torch.__version__}, {args.threads} threads. Every peer: the generalist task of "
+        "`benchmarks/models.py` (EOG, EMG, motion, EOG+EMG; MSE; AdamW, batch 64, lr 3e-3) with a plateau "
+        f"schedule: constant rate after warm-up, × 0.3 after {args.patience} validations (250 steps apart) "
+        f"without improvement, at most 2 drops, stop after the last drop's plateau; cap {args.cap_steps} steps. "
+        "`stopped by patience` = converged; `time_budget` = still improving when its seconds ran out (the run "
+        "resumes on the next invocation). Best validation checkpoint. Test split of the default corpus, "
+        f"{args.n_test} windows × 10 SNRs (−7..2 dB) per noise; CC and RRMSE_t are means over the levels. "
+        "The `budget rule` columns are the same peer from benchmarks/results/models.md (≤ 300 s of training).", "",
+        "## How far each peer trained", "",
+        "| peer | stopped by | steps | best step | rate drops | training s | budget rule: steps |",
+        "|---|---|---|---|---|---|---|"]
+    for n, s in states.items():
+        capped = int(budget_info.loc[n, "steps"]) if n in budget_info.index else "–"
+        lines.append(f"| {n} | {s['stopped_by']} | {s['step']} | {s['best_step']} | {s.get('lr_drops', 0)} | "
+                     f"{s['train_seconds']:.0f} | {capped} |")
+    lines += ["", "## CC and RRMSE_t per noise", ""]
+    wide = summary.pivot_table(index="method", columns="noise", values=["cc", "rrmse_t"], sort=False)
+    header = "| method | " + " | ".join(f"{noise} cc | {noise} rrmse_t" for noise in summary["noise"].unique())
+    lines += [header + " |", "|---|" + "---|---|" * summary["noise"].nunique()]
+    rows = list(wide.index)
+    for n in states:  # the budget-rule figures of the same peers, for contrast
+        rows.append(f"{n} (budget rule)")
+    for method in rows:
+        cells = []
+        for noise in summary["noise"].unique():
+            if method.endswith("(budget rule)"):
+                b = budget[(budget["method"] == method.split(" ")[0]) & (budget["noise"] == noise)]
+                cc, rr = (b["cc"].iloc[0], b["rrmse_t"].iloc[0]) if len(b) else (float("nan"),) * 2
+            else:
+                cc, rr = wide.loc[method, ("cc", noise)], wide.loc[method, ("rrmse_t", noise)]
+            cells.append(f"{cc:.3f} | {rr:.3f}")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    lines += ["", "## " + CLEAN_INPUT_TITLE, "", to_markdown(clean.sort_values("cc_input", ascending=False)), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
