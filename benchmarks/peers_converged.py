@@ -92,8 +92,9 @@ def main() -> None:
         return
     runs = {n: args.runs / n for n in args.models if (args.runs / n / "checkpoints" / "best.json").is_file()}
     methods = {SHIPPED: lambda: load_method(DEFAULT_MODEL, SHIPPED)}
-    methods.update({f"{n} (converged run)": (lambda p=p, n=n: load_method(p, f"{n} (converged run)"))
-                    for n, p in runs.items()})
+    labels = {n: f"{n} (converged run)" if run_state(p).get("stopped_by") == "patience" else f"{n} (not converged yet)"
+              for n, p in runs.items()}
+    methods.update({labels[n]: (lambda p=p, n=n: load_method(p, labels[n])) for n, p in runs.items()})
     methods.update({k: BASELINES[k] for k in ("wiener", "oracle_wiener")})
     print(f"[{time.perf_counter() - t0:6.0f} s] evaluating {len(methods)} methods", flush=True)
     table, _, kept = run_methods(corpus, methods, EvalConfig(n_test_windows=args.n_test))
