@@ -292,7 +292,7 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
                     save_weights(ckpt / "last", model, {**meta, "train_state": state})
                     save_optimizer(ckpt / "optimizer", optimizer)
                     log(record)
-                shared = torch.tensor([int(over_time or state["bad_rounds"] >= cfg.patience), state["lr_drops"]])
+                shared = torch.tensor([int(state["stopped_by"] in ("patience", "time_budget")), state["lr_drops"]])
                 if world > 1:
                     dist.broadcast(shared, 0)  # every rank must stop together and use the same learning rate
                 stop, state["lr_drops"] = bool(shared[0]), int(shared[1])
