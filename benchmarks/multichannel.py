@@ -10,9 +10,11 @@ topographies (eegrecon.data.multichannel); SNR at the most contaminated channel 
 (VEOG, HEOG, ECG) are added to the recording for the methods that use them.
 
 Methods: noisy input; eegrecon single-channel (eegrecon_net); eegrecon multichannel (eegrecon_mc) without and
-with reference channels; MNE ICA (picard, 15 components) + ICLabel (components not labelled brain/other removed);
-ICA + find_bads_eog (with EOG channels); ASR (meegkit; cutoffs 5 and 20); MNE EOGRegression (with EOG channels);
-oracle regression (least squares on the true projected artifact, a bound).
+with reference channels (the Denoiser's default, with its regression on them where the network agrees; and the
+network alone, "network only", which every --extra-mc row also is); MNE ICA (picard, 15 components) + ICLabel
+(components not labelled brain/other removed); ICA + find_bads_eog (with EOG channels); ASR (meegkit; cutoffs 5
+and 20); MNE EOGRegression (with EOG channels); oracle regression (least squares on the true projected artifact,
+a bound).
 
 Scores, in average reference against the clean truth: CC and RRMSE_t per channel (frontal = Fp1, Fp2, F3, F4, F7,
 F8, Fz; rest = the other 12), band-power change per band (Welch, 2-s Hann segments, power summed over channels);
@@ -54,6 +56,8 @@ OUT = ROOT / "benchmarks" / "results"
 FRONTAL = ("Fp1", "Fp2", "F3", "F4", "F7", "F8", "Fz")
 BANDS = {"delta": (1, 4), "theta": (4, 8), "alpha": (8, 13), "beta": (13, 30), "gamma": (30, 80)}
 SFREQ = 256.0
+#: the model with reference channels but without the Denoiser's regression on them (the network alone)
+NETWORK_ONLY = "eegrecon multichannel + refs, network only"
 #: background level of the '+bg' cases: 30–80 Hz power over 13–30 Hz power (eegmmidb S001R01 has ~0.5)
 BENCH_BACKGROUND = (0.5, 0.5)
 
@@ -81,10 +85,11 @@ def eeg_out(raw, names: list[str]) -> np.ndarray:
     return x - x.mean(axis=0)
 
 
-def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0):
+def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0, reference_regression: bool = True):
     from eegrecon import Denoiser
 
-    den = Denoiser(model, line_freq=None, overlap=overlap, refit_components=refit).fit()
+    den = Denoiser(model, line_freq=None, overlap=overlap, refit_components=refit,
+                   reference_regression=reference_regression).fit()
 
     def run(raw, names):
         return eeg_out(den.transform(raw), names)
@@ -276,6 +281,7 @@ def main() -> None:
         "eegrecon single-channel": (run_denoiser("eegrecon_net", args.overlap), False),
         "eegrecon multichannel": (run_denoiser(args.mc_model, args.overlap, args.refit), False),
         "eegrecon multichannel + refs": (run_denoiser(args.mc_model, args.overlap, args.refit), True),
+        NETWORK_ONLY: (run_denoiser(args.mc_model, args.overlap, args.refit, reference_regression=False), True),
         "ICA + ICLabel": (run_ica_iclabel, False),
         "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)": (lambda raw, names: run_ica_iclabel(raw, names, 0.8), False),
         "ICA + find_bads_eog (EOG ch.)": (run_ica_eog, True),
@@ -286,7 +292,7 @@ def main() -> None:
     args.extra_labels = list(extra)
     for label, path in extra.items():
         methods[f"eegrecon multichannel ({label})"] = (run_denoiser(path, args.overlap, args.refit), False)
-        methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path, args.overlap, args.refit), True)
+        methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path, args.overlap, args.refit, False), True)
     if args.methods:
         methods = {k: v for k, v in methods.items() if any(m in k for m in args.methods)}
     rows, timing = [], {}
@@ -340,6 +346,7 @@ def _fmt(df: pd.DataFrame) -> str:
 
 def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: int, path: Path) -> None:
     order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
+             NETWORK_ONLY,
              *[f"eegrecon multichannel ({lab}){refs}" for lab in args.extra_labels for refs in ("", " + refs")],
              "ICA + ICLabel", "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)", "ICA + find_bads_eog (EOG ch.)",
              "ASR cutoff 5", "ASR cutoff 20",

@@ -178,7 +178,11 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             refit_components: int = typer.Option(0, "--refit-components", help="multichannel model only: "
                                                  "regress the output on the K strongest courses of the artifact the "
                                                  "network removed, per chunk (ICA-like blink removal on real "
-                                                 "recordings; 0: off; docs/multichannel.md)")
+                                                 "recordings; 0: off; docs/multichannel.md)"),
+            reference_regression: bool = typer.Option(True, "--reference-regression/--no-reference-regression",
+                                                      help="multichannel model with EOG/ECG channels: regress the "
+                                                      "EEG on them where the network's own artifact estimate "
+                                                      "agrees, then run the network again (docs/multichannel.md)")
             ) -> None:
     """Clean recordings with a trained model, in bounded memory (any length): EDF and BDF are rewritten in place
     (header kept), FIF and BrainVision written by MNE, other formats as FIF (said per file). EEG channels only;
@@ -204,7 +208,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
                               on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
                               above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap,
-                              refit_components=refit_components)
+                              refit_components=refit_components, reference_regression=reference_regression)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -219,6 +223,9 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             extra.append(f"model {chosen.get('name')} ({kind}): {chosen.get('reason')}")
         if r.get("artifact_refit"):
             extra.append(f"artifact refit over each chunk: {r['artifact_refit']} course(s)")
+        for kind, used in (r.get("reference_regression") or {}).items():
+            extra.append(f"{kind.upper()} regression: used in {used['chunks_used']} of {used['chunks']} chunk(s)"
+                         f" (mean weight {used['mean_weight']:.2f})")
         line = r.get("line_noise") or {}
         if line.get("notched_hz"):
             found = (f"detected {line['detected_hz']:g} Hz, +{line['prominence_db']:g} dB; "

@@ -179,7 +179,8 @@ def _write(raw, dest: Path, fmt: str) -> None:
 def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: bool = False,
                report: bool = False, line_freq: float | str | None = "auto", ensemble: bool = False,
                above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto",
-               overlap: float = 0.5, refit_components: int = 0) -> CleanResult:
+               overlap: float = 0.5, refit_components: int = 0,
+               reference_regression: bool = True) -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -209,6 +210,9 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     refit_components : int
         Multichannel model: recording-level refit of its artifact courses (see :class:`~eegrecon.denoise.Denoiser`;
         0: off).
+    reference_regression : bool
+        Multichannel model with EOG/ECG channels: regression on them where the network agrees (see
+        :class:`~eegrecon.denoise.Denoiser`; default on).
 
     Returns
     -------
@@ -225,7 +229,8 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
     den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s,
-                   precision=precision, overlap=overlap, refit_components=refit_components).fit()
+                   precision=precision, overlap=overlap, refit_components=refit_components,
+                   reference_regression=reference_regression).fit()
     plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
     layout = _brainvision_plan(raw, path) if fmt == "brainvision" and _suffix(path) == ".vhdr" else None
     if plan is not None:
@@ -257,7 +262,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
                 report: bool = False, on_done=None, line_freq: float | str | None = "auto",
                 ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
                 precision: str = "auto", overlap: float = 0.5,
-                refit_components: int = 0) -> list[CleanResult | Exception]:
+                refit_components: int = 0, reference_regression: bool = True) -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
 
     With ``n_jobs`` > 1 each process gets ``cores // n_jobs`` PyTorch threads (at least 1), so that processes
@@ -269,7 +274,8 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
         Recordings.
     out_dir : Path
         Output folder.
-    model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision, overlap, refit_components
+    model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision, overlap, refit_components, \
+    reference_regression
         As for :func:`clean_file`.
     n_jobs : int
         Files cleaned at once.
@@ -293,7 +299,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
             torch.set_num_threads(threads)
         try:
             return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band, chunk_s,
-                              precision, overlap, refit_components)
+                              precision, overlap, refit_components, reference_regression)
         except EegreconError as exc:
             return exc
 

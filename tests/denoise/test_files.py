@@ -113,3 +113,26 @@ def test_cli_denoise_refit_reaches_the_multichannel_denoiser(tmp_path):
     assert not np.array_equal(outputs["0"], outputs["1"])
     res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / "bad"), "--refit-components", "-1"])
     assert res.exit_code != 0 and "refit_components" in res.output
+
+
+def test_cli_denoise_reference_regression_is_on_by_default_and_can_be_turned_off(tmp_path):
+    names = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
+             "Cz", "Pz"]
+    rng = np.random.default_rng(1)
+    sfreq, n = 256.0, 256 * 60
+    kernel = np.hanning(130)[1:-1]
+    eye = np.convolve(rng.normal(0, 1, n), kernel, mode="same")
+    eye *= 40.0 / eye.std()
+    frontal = np.array([1.0 if nm.startswith("Fp") else 0.4 if nm.startswith("F") else 0.05 for nm in names])
+    data = np.r_[rng.normal(0, 10, (len(names), n)) + np.outer(frontal, eye), 1.5 * eye[None]]
+    info = mne.create_info(names + ["VEOG"], sfreq, ["eeg"] * len(names) + ["eog"])
+    path = tmp_path / "eyes_raw.fif"
+    mne.io.RawArray(data * 1e-6, info, verbose="error").save(path, verbose="error")
+    outputs = {}
+    for flag in ("--reference-regression", "--no-reference-regression"):
+        res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / flag), "--line-freq", "off", flag])
+        assert res.exit_code == 0, res.output
+        said = "EOG regression: used in 1 of 1 chunk(s)" in " ".join(res.output.split())
+        assert said == (flag == "--reference-regression"), res.output
+        outputs[flag] = mne.io.read_raw_fif(tmp_path / flag / "eyes_clean_raw.fif", verbose="error").get_data()
+    assert not np.array_equal(outputs["--reference-regression"], outputs["--no-reference-regression"])

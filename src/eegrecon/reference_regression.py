@@ -1,0 +1,112 @@
+"""Regression on reference channels (EOG, ECG), gated by the multichannel model's own artifact estimate.
+
+With EOG channels, linear regression (Gratton & Coles; MNE's ``EOGRegression``) removes the eye artifact almost
+exactly, because the artifact in each EEG channel is a fixed multiple of the eye signal those channels record.
+The network with reference channels gets less of it (it judges each 2-s window alone). But regression is blind:
+an EOG electrode also records brain activity (and without eye activity nothing else), and regressing on it then
+removes brain activity from every channel. The network decides whether the regression applies:
+
+1. per reference kind (all EOG channels together, all ECG channels together), fit over the stretch the
+   regression of the model's artifact ``A = x − y`` on the references, ``C``, and the regression of the input
+   on them, ``B`` (least squares, references demeaned; both in average reference, where the network works: a
+   part common to all channels is left, as the network leaves it);
+2. the *agreement* ``⟨C, B⟩ / ⟨B, B⟩`` is near 1 when the network removed what the references explain (a real
+   eye artifact: it removes most of it) and near 0 when it did not (the references hold brain activity, or an
+   artifact absent from the EEG). It is ramped to a weight ``τ`` in [0, 1] (:data:`AGREEMENT_RAMP`);
+3. the kinds with ``τ > 0`` are fitted together, ``B`` on their references, and ``B (τ ⊙ r)`` is the correction,
+   subtracted only where the network acted on that channel: where its gate was closed the input is untouched.
+
+The Denoiser then runs the network again on the regressed signal for whatever the references do not explain
+(muscle, pops, what is left of the eye artifact).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: agreement below the first value: the references are not used (τ = 0); above the second: fully used (τ = 1)
+AGREEMENT_RAMP = (0.3, 0.6)
+#: fewer samples than this per reference and nothing is fitted
+MIN_SAMPLES_PER_REFERENCE = 256
+
+
+@dataclass
+class ReferenceRegression:
+    """A correction and how it was decided.
+
+    Parameters
+    ----------
+    correction : ndarray, shape (n_eeg, n_times)
+        To subtract from the EEG (its unit); 0 where the network did not act and for unused references.
+    weights : dict of str to float
+        ``τ`` per reference kind (``"eog"``, ``"ecg"``): 0 = not used, 1 = fully used.
+    agreement : dict of str to float
+        The agreement ``⟨C, B⟩ / ⟨B, B⟩`` per kind.
+    """
+
+    correction: np.ndarray
+    weights: dict[str, float] = field(default_factory=dict)
+    agreement: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def used(self) -> bool:
+        """Whether any kind of reference was used (τ > 0)."""
+        return any(w > 0 for w in self.weights.values())
+
+
+def _least_squares(y: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``B`` (n_rows, n_refs) minimising ‖y − B r‖² in average reference: the part common to all channels is
+    dropped, as the network (which works in average reference) leaves it too. A tiny ridge keeps a flat reference
+    harmless."""
+    gram = r @ r.T
+    gram += (1e-9 * np.trace(gram) / len(gram) + 1e-300) * np.eye(len(gram))
+    b = np.linalg.solve(gram, r @ y.T).T
+    return b - b.mean(axis=0)
+
+
+def reference_regression(x: np.ndarray, y: np.ndarray, refs: np.ndarray, kinds: list[str]) -> ReferenceRegression:
+    """The correction regression on the reference channels makes, where the model agrees it applies.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_eeg, n_times)
+        Input EEG (any unit).
+    y : ndarray, shape (n_eeg, n_times)
+        The multichannel model's output for it (with the references), same unit.
+    refs : ndarray, shape (n_refs, n_times)
+        The reference channels (any unit: the fit absorbs it).
+    kinds : list of str
+        Each reference's kind (``"eog"``, ``"ecg"``).
+
+    Returns
+    -------
+    ReferenceRegression
+        The correction (zeros when no kind agrees or the stretch is too short) and each kind's agreement and τ.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    refs = np.asarray(refs, dtype=np.float64)
+    refs = refs - refs.mean(axis=1, keepdims=True)
+    out = ReferenceRegression(np.zeros_like(x))
+    artifact = x - y
+    acted = artifact != 0
+    if len(refs) == 0 or x.shape[1] < MIN_SAMPLES_PER_REFERENCE * len(refs) or not acted.any():
+        return out
+    kinds = list(kinds)
+    tau = np.zeros(len(refs))
+    for kind in dict.fromkeys(kinds):
+        rows = [i for i, k in enumerate(kinds) if k == kind]
+        b = _least_squares(x, refs[rows])
+        c = _least_squares(artifact, refs[rows])
+        agreement = float(np.sum(c * b) / max(float(np.sum(b * b)), 1e-300))
+        lo, hi = AGREEMENT_RAMP
+        out.agreement[kind] = agreement
+        out.weights[kind] = float(np.clip((agreement - lo) / (hi - lo), 0.0, 1.0))
+        tau[rows] = out.weights[kind]
+    if not out.used:
+        return out
+    chosen = tau > 0
+    b = _least_squares(x, refs[chosen])  # kinds fitted together: an ECG lead can also see the eyes
+    out.correction = np.where(acted, b @ (tau[chosen, None] * refs[chosen]), 0.0)
+    return out
