@@ -30,6 +30,7 @@ benchmarks/results/multichannel.md and multichannel.csv.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 import warnings
@@ -103,7 +104,8 @@ def fit_ica(raw, picks, fit_params: dict | None = None):
 
     work = raw.copy().pick(picks).set_eeg_reference("average", verbose="error")
     fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")
-    ica = mne.preprocessing.ICA(n_components=15, method="picard", max_iter="auto", random_state=0,
+    n_components = min(15, len(work.ch_names) - 1)  # average reference costs one rank
+    ica = mne.preprocessing.ICA(n_components=n_components, method="picard", max_iter="auto", random_state=0,
                                 fit_params=fit_params, verbose="error")
     ica.fit(fit_on, picks="eeg", verbose="error")
     return ica, work, fit_on
@@ -157,6 +159,14 @@ def oracle(noisy: np.ndarray, artifact: np.ndarray) -> np.ndarray:
     num = (noisy * artifact).sum(axis=1)
     den = np.maximum((artifact ** 2).sum(axis=1), 1e-30)
     return noisy - (num / den)[:, None] * artifact
+
+
+def keep_channels(mix, keep: list[int]):
+    """The contaminated recording on a subset of its channels, in that subset's average reference."""
+    def sub(x):
+        x = x[keep]
+        return x - x.mean(axis=0)
+    return dataclasses.replace(mix, noisy=sub(mix.noisy), clean=sub(mix.clean), artifact=sub(mix.artifact))
 
 
 def band_powers(x: np.ndarray) -> dict[str, float]:
@@ -255,6 +265,10 @@ def main() -> None:
                     help="the Denoiser's refit_components for the multichannel rows (0: off)")
     ap.add_argument("--speed-only", action="store_true",
                     help="only time --mc-model and every --extra-mc on 64 channels → OUT/multichannel_speed.md")
+    ap.add_argument("--drop-channels", nargs="*", default=[],
+                    help="leave these channels out of the recording every method sees (e.g. Fp1 Fp2 F7 F8 F3 F4: a "
+                         "cap without frontal electrodes); the artifact is still drawn and its SNR still defined on "
+                         "all 19, so the kept channels see less of it")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -277,6 +291,11 @@ def main() -> None:
     courses = load_courses(data_dir)
     names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
     bank = TopographyBank.build(recs[0].pos, seed=123)
+    unknown = sorted(set(args.drop_channels) - set(names))
+    if unknown:
+        raise SystemExit(f"--drop-channels: {', '.join(unknown)} not among the recordings' channels {names}")
+    keep = [i for i, name in enumerate(names) if name not in args.drop_channels]
+    all_names, names = names, [names[i] for i in keep]
     methods = {
         "eegrecon single-channel": (run_denoiser("eegrecon_net", args.overlap), False),
         "eegrecon multichannel": (run_denoiser(args.mc_model, args.overlap, args.refit), False),
@@ -308,6 +327,8 @@ def main() -> None:
             truth = with_bg if "bg" in parts else clean
             fams = {k: 1.0 for k in parts if k not in ("bg", "clean")}
             mix = contaminate(truth, bank, courses, "test", 0.0 if level is None else level, rng, families=fams)
+            if len(keep) < len(all_names):
+                mix = keep_channels(mix, keep)
             snrs = snr_per_channel(mix.clean, mix.artifact) if fams else np.full(len(names), np.inf)
             base = {"recording": r_i, "kind": kind, "snr_db": level if level is not None else np.nan,
                     "mean_channel_snr_db": float(np.mean(snrs[np.isfinite(snrs)])) if np.isfinite(snrs).any()
@@ -356,6 +377,11 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
              f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
              "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
              "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
+    if args.drop_channels:
+        lines[-1:-1] = [f"Channels left out of every method's input: {', '.join(args.drop_channels)} "
+                        f"(frontal = {', '.join(n for n in FRONTAL if n not in args.drop_channels)}). The "
+                        "artifact's SNR is still defined on all 19 channels (at the most contaminated one, usually "
+                        "not recorded here)."]
     for kind in [k for k in table["kind"].unique() if not k.startswith("clean")]:
         part = table[table["kind"] == kind]
         for metric in ("cc_frontal", "cc_rest", "rrmse_frontal", "rrmse_rest"):

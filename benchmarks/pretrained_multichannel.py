@@ -47,6 +47,8 @@ def main() -> None:
     defaults = MultichannelTrainConfig()
     ap.add_argument("--snr-floor", type=float, default=defaults.snr_range[0],
                     help="lowest training SNR at the most contaminated channel, dB")
+    ap.add_argument("--regional-probability", type=float, default=defaults.regional_probability,
+                    help="share of batches on a contiguous region of channels (e.g. no frontal electrodes)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     data_dir = resolve_data_dir(None)
@@ -56,7 +58,8 @@ def main() -> None:
     splits = recording_splits(recordings, data_dir)
     courses = load_courses(data_dir, redistributable_only=not args.all_sources)
     cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs={"sources": args.sources, **args.model_kwargs},
-                                  snr_range=(args.snr_floor, defaults.snr_range[1]))
+                                  snr_range=(args.snr_floor, defaults.snr_range[1]),
+                                  regional_probability=args.regional_probability)
     used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
     meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
                               "redistributable": SOURCES[s].redistributable} for s in used],
@@ -73,11 +76,15 @@ def main() -> None:
     lines = ["# The multichannel model's training (`python benchmarks/pretrained_multichannel.py"
              + f" --minutes {args.minutes:g} --sources {args.sources} --snr-floor {args.snr_floor:g}"
              + (f" --model-kwargs '{json.dumps(args.model_kwargs)}'" if args.model_kwargs else "")
+             + (f" --regional-probability {cfg.regional_probability:g}" if cfg.regional_probability else "")
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
              f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "
              f"of real recordings (eegrecon.data.background; 30–80 Hz power {cfg.background_ratio[0]:g}–"
              f"{cfg.background_ratio[1]:g} × the window's 13–30 Hz power)",
+             f"- channel subsets: ≥ {cfg.min_channels} channels, scattered, or in "
+             f"{100 * cfg.regional_probability:g} % of batches a contiguous region (half of those without the "
+             "frontal channels)",
              f"- train subjects: {len(meta['train_subjects'])} (eegmat), budget {cfg.minutes:g} min on "
              f"{args.threads} threads: {res['steps']} steps of {cfg.batch} windows, best step {res['best_step']} "
              f"(validation MSE {res['best_val_mse']:.4f} on normalised windows)", "",

@@ -268,8 +268,8 @@ class Denoiser(Estimator):
         agrees with a linear regression of the EEG on a kind of reference channel over the chunk, that regression
         is subtracted where the network acted, and the network runs again on the result
         (:func:`~eegrecon.reference_regression.reference_regression`; about 2× the time then).
-        ``report_["reference_regression"]`` gives, per kind, the chunks where it was used and the mean weight. A
-        reference holding only brain activity, or an artifact the EEG does not show, is not used.
+        ``report_["reference_regression"]`` gives, per kind, the chunks where it was used, the mean weight and the
+        mean agreement. A reference holding only brain activity, or an artifact the EEG does not show, is not used.
 
     Attributes
     ----------
@@ -486,8 +486,11 @@ class Denoiser(Estimator):
         log = self.report_.get("reference_regression")
         if isinstance(log, dict):
             for kind, weight in fit.weights.items():
-                entry = log.setdefault(kind, {"chunks": 0, "chunks_used": 0, "mean_weight": 0.0})
-                entry["mean_weight"] = (entry["mean_weight"] * entry["chunks"] + weight) / (entry["chunks"] + 1)
+                entry = log.setdefault(kind, {"chunks": 0, "chunks_used": 0, "mean_weight": 0.0,
+                                              "mean_agreement": 0.0})
+                n = entry["chunks"]
+                entry["mean_weight"] = (entry["mean_weight"] * n + weight) / (n + 1)
+                entry["mean_agreement"] = (entry["mean_agreement"] * n + fit.agreement[kind]) / (n + 1)
                 entry["chunks"] += 1
                 entry["chunks_used"] += int(weight > 0)
         if not fit.used:

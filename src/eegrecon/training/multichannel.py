@@ -49,6 +49,11 @@ class MultichannelTrainConfig(BaseModel):
         Share of batches that get the reference channels.
     min_channels : int
         Smallest random channel subset.
+    regional_probability : float
+        Share of batches whose channel subset is a region rather than scattered channels: the channels on one side
+        of a plane (:func:`regional_subset`; half of them with the frontal channels left out), as montages without
+        frontopolar electrodes (motor-imagery caps with central channels only) are. Without them the model learns
+        to find eye artifacts from Fp1/Fp2 and misses them on such montages.
     extra_montages : int
         Denser montages made by adding spherical-spline-interpolated 10-05 electrodes (8–45 of them) to the
         recordings' own: the model then meets many positions and channel counts, not only eegmat's 19.
@@ -76,6 +81,7 @@ class MultichannelTrainConfig(BaseModel):
     snr_range: tuple[float, float] = (-12.0, 6.0)
     ref_probability: float = 0.5
     min_channels: int = 8
+    regional_probability: float = Field(0.0, ge=0, le=1)
     extra_montages: int = 12
     gate_weight: float = 0.2
     clean_fraction: float = 0.15
@@ -149,6 +155,35 @@ def training_montages(pos: np.ndarray, n_extra: int, seed: int) -> list[Training
         extra = candidates[rng.choice(len(candidates), size=rng.integers(8, 46), replace=False)]
         out.append(TrainingMontage(spline_matrix(pos, extra), TopographyBank.build(np.r_[pos, extra], seed=seed + k)))
     return out
+
+
+def regional_subset(pos: np.ndarray, k: int, rng: np.random.Generator, frontal_share: float = 0.5) -> np.ndarray:
+    """The ``k`` channels furthest from a random direction's side of the head: a contiguous region.
+
+    Parameters
+    ----------
+    pos : ndarray, shape (n_chans, 3)
+        Channel positions (head frame: +y anterior, +z up).
+    k : int
+        Channels kept.
+    rng : numpy.random.Generator
+        Random source.
+    frontal_share : float
+        Probability that the direction left out is roughly anterior (the frontal channels go first), as on caps
+        without frontopolar electrodes; otherwise any direction.
+
+    Returns
+    -------
+    ndarray of int, shape (k,)
+        Sorted channel indices.
+    """
+    if rng.random() < frontal_share:
+        direction = np.array([0.0, 1.0, 0.0]) + rng.normal(0, 0.3, 3)
+    else:
+        direction = rng.normal(0, 1, 3)
+    centred = pos - pos.mean(axis=0)
+    order = np.argsort(centred @ direction)  # the channels least in the direction come first
+    return np.sort(order[:k])
 
 
 def _window(recs: list[Recording], n_times: int, rng: np.random.Generator) -> np.ndarray:
@@ -259,7 +294,10 @@ def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out
         montage = montages[0] if rng.random() < 0.5 else montages[rng.integers(len(montages))]
         n_full = montage.n_chans
         k = rng.integers(min(cfg.min_channels, n_full), n_full + 1)
-        channels = np.sort(rng.choice(n_full, size=k, replace=False))
+        if rng.random() < cfg.regional_probability:
+            channels = regional_subset(montage.bank.pos, k, rng)
+        else:
+            channels = np.sort(rng.choice(n_full, size=k, replace=False))
         batch = make_batch(train, montage, courses, "train", cfg, rng, channels, rng.random() < cfg.ref_probability)
         model.train()
         pred = _forward(model, batch)
