@@ -86,6 +86,15 @@ def test_each_kind_of_reference_is_judged_on_its_own():
     assert np.corrcoef(after[0], _avg(brain)[0])[0, 1] > 0.98
 
 
+def test_a_stretch_too_short_for_a_kind_leaves_that_kind_out():
+    brain, topography, eye, veog = _recording(seed=7, seconds=8)  # 2048 samples: enough for 1 reference, not 2
+    x = brain + np.outer(topography, eye)
+    y = x - 0.7 * np.outer(topography, eye)
+    assert reference_regression(x, y, veog[None], ["eog"]).used
+    two = reference_regression(x, y, np.stack([veog, veog + 1.0 * np.sin(np.arange(x.shape[1]))]), ["eog", "eog"])
+    assert not two.used and np.isnan(two.agreement["eog"]) and not two.correction.any()
+
+
 def test_a_closed_gate_or_no_reference_gives_no_correction():
     brain, topography, eye, veog = _recording(seed=5)
     x = brain + np.outer(topography, eye)

@@ -269,7 +269,9 @@ class Denoiser(Estimator):
         is subtracted where the network acted, and the network runs again on the result
         (:func:`~eegrecon.reference_regression.reference_regression`; about 2× the time then).
         ``report_["reference_regression"]`` gives, per kind, the chunks where it was used, the mean weight and the
-        mean agreement. A reference holding only brain activity, or an artifact the EEG does not show, is not used.
+        mean agreement. A reference holding only brain activity, or an artifact the EEG does not show, is not used;
+        nor is a kind on stretches shorter than 1,280 samples per channel of it (5 s at 256 Hz; short epochs: the
+        network only).
 
     Attributes
     ----------
@@ -490,7 +492,8 @@ class Denoiser(Estimator):
                                               "mean_agreement": 0.0})
                 n = entry["chunks"]
                 entry["mean_weight"] = (entry["mean_weight"] * n + weight) / (n + 1)
-                entry["mean_agreement"] = (entry["mean_agreement"] * n + fit.agreement[kind]) / (n + 1)
+                agreement = fit.agreement[kind] if np.isfinite(fit.agreement[kind]) else 0.0  # too short: unused
+                entry["mean_agreement"] = (entry["mean_agreement"] * n + agreement) / (n + 1)
                 entry["chunks"] += 1
                 entry["chunks_used"] += int(weight > 0)
         if not fit.used:

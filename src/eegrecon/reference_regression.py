@@ -28,8 +28,9 @@ import numpy as np
 
 #: agreement below the first value: the references are not used (τ = 0); above the second: fully used (τ = 1)
 AGREEMENT_RAMP = (0.3, 0.6)
-#: fewer samples than this per reference and nothing is fitted
-MIN_SAMPLES_PER_REFERENCE = 256
+#: fewer samples than this per reference of a kind and that kind is not used (a fit on a few seconds, e.g. one short
+#: epoch, would follow chance correlations with brain activity)
+MIN_SAMPLES_PER_REFERENCE = 1280
 
 
 @dataclass
@@ -83,7 +84,8 @@ def reference_regression(x: np.ndarray, y: np.ndarray, refs: np.ndarray, kinds: 
     Returns
     -------
     ReferenceRegression
-        The correction (zeros when no kind agrees or the stretch is too short) and each kind's agreement and τ.
+        The correction (zeros when no kind agrees) and each kind's agreement and τ (agreement NaN and τ 0 for a
+        kind whose stretch is shorter than :data:`MIN_SAMPLES_PER_REFERENCE` per reference).
     """
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     refs = np.asarray(refs, dtype=np.float64)
@@ -91,12 +93,15 @@ def reference_regression(x: np.ndarray, y: np.ndarray, refs: np.ndarray, kinds: 
     out = ReferenceRegression(np.zeros_like(x))
     artifact = x - y
     acted = artifact != 0
-    if len(refs) == 0 or x.shape[1] < MIN_SAMPLES_PER_REFERENCE * len(refs) or not acted.any():
+    if len(refs) == 0 or not acted.any():
         return out
     kinds = list(kinds)
     tau = np.zeros(len(refs))
     for kind in dict.fromkeys(kinds):
         rows = [i for i, k in enumerate(kinds) if k == kind]
+        if x.shape[1] < MIN_SAMPLES_PER_REFERENCE * len(rows):
+            out.agreement[kind], out.weights[kind] = float("nan"), 0.0
+            continue
         b = _least_squares(x, refs[rows])
         c = _least_squares(artifact, refs[rows])
         agreement = float(np.sum(c * b) / max(float(np.sum(b * b)), 1e-300))
