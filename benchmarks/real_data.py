@@ -289,6 +289,14 @@ def eog_channels_side_by_side(root: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def write_table(table: pd.DataFrame, stem: Path, title: str, explanation: str) -> None:
+    """``stem``.csv and ``stem``.md (title, explanation, the table); the markdown is printed too."""
+    table.to_csv(stem.with_suffix(".csv"), index=False)
+    text = "\n".join([f"# {title}", "", explanation, "", to_markdown(table, ".2f"), ""])
+    stem.with_suffix(".md").write_text(text)
+    print(text)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
@@ -302,31 +310,23 @@ def main() -> None:
     if root is None:
         raise SystemExit("needs the real recordings (../shared/data or $EEGRECON_DATA)")
     if args.with_eog:
-        table = eog_channels_side_by_side(root)
-        table.to_csv(args.out / "real_data_eog_channels.csv", index=False)
-        text = ["# Real recordings with EOG channels: eegrecon vs ICA + ICLabel and EOG regression "
-                "(`python benchmarks/real_data.py --with-eog`)", "",
-                "Input: 0.5-Hz high-pass; scored in average reference. Blinks: EOG channels' 0.5–4 Hz above 4 robust "
-                "stds, ±0.4 s. Frontal = channels named F*, posterior = P*/O*. EOG-explained variance: of the EEG "
-                "channel it explains most (least squares on the EOG channels, average reference, after the "
-                "high-pass); EOG "
-                "agreement: the Denoiser's (reference_regression). dB = output power ÷ input power "
-                "(negative = removed); outside blinks every band should stay near 0 dB (do no harm). No ground "
-                "truth: more blink removal is better only if outside blinks stays near 0.", "",
-                to_markdown(table, ".2f"), ""]
-        (args.out / "real_data_eog_channels.md").write_text("\n".join(text))
-        print("\n".join(text))
+        write_table(eog_channels_side_by_side(root), args.out / "real_data_eog_channels",
+                    "Real recordings with EOG channels: eegrecon vs ICA + ICLabel and EOG regression "
+                    "(`python benchmarks/real_data.py --with-eog`)",
+                    "Input: 0.5-Hz high-pass; scored in average reference. Blinks: EOG channels' 0.5–4 Hz above 4 "
+                    "robust stds, ±0.4 s. Frontal = channels named F*, posterior = P*/O*. EOG-explained variance: "
+                    "of the EEG channel it explains most (least squares on the EOG channels, average reference, "
+                    "after the high-pass); EOG agreement: the Denoiser's (reference_regression). dB = output power "
+                    "÷ input power (negative = removed); outside blinks every band should stay near 0 dB (do no "
+                    "harm). No ground truth: more blink removal is better only if outside blinks stays near 0.")
         return
     if args.multichannel:
-        table = eegmmidb_side_by_side(root)
-        table.to_csv(args.out / "real_data_multichannel.csv", index=False)
-        text = ["# eegmmidb S001, 64 channels: eegrecon vs ICA + ICLabel (`python benchmarks/real_data.py "
-                "--multichannel`)", "",
-                "Input: 60-Hz notch, 0.5-Hz high-pass, average reference. Blinks: frontal 0.5–4 Hz above 4 robust "
-                "stds, ±0.4 s. dB = output power ÷ input power (negative = removed); outside blinks every band "
-                "should stay near 0 dB (do no harm).", "", to_markdown(table, ".2f"), ""]
-        (args.out / "real_data_multichannel.md").write_text("\n".join(text))
-        print("\n".join(text))
+        write_table(eegmmidb_side_by_side(root), args.out / "real_data_multichannel",
+                    "eegmmidb S001, 64 channels: eegrecon vs ICA + ICLabel (`python benchmarks/real_data.py "
+                    "--multichannel`)",
+                    "Input: 60-Hz notch, 0.5-Hz high-pass, average reference. Blinks: frontal 0.5–4 Hz above 4 "
+                    "robust stds, ±0.4 s. dB = output power ÷ input power (negative = removed); outside blinks every "
+                    "band should stay near 0 dB (do no harm).")
         return
     meta = json.loads(pretrained_path(args.model).with_suffix(".json").read_text()) \
         if not Path(args.model).exists() else json.loads(Path(args.model).with_suffix(".json").read_text())
