@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from eegrecon.refit import least_squares
+
 #: agreement below the first value: the references are not used (τ = 0); above the second: fully used (τ = 1)
 AGREEMENT_RAMP = (0.3, 0.6)
 #: fewer samples than this per reference of a kind and that kind is not used (a fit on a few seconds, e.g. one short
@@ -57,13 +59,10 @@ class ReferenceRegression:
         return any(w > 0 for w in self.weights.values())
 
 
-def _least_squares(y: np.ndarray, r: np.ndarray) -> np.ndarray:
+def _average_reference_fit(y: np.ndarray, r: np.ndarray) -> np.ndarray:
     """``B`` (n_rows, n_refs) minimising ‖y − B r‖² in average reference: the part common to all channels is
-    dropped, as the network (which works in average reference) leaves it too. A tiny ridge keeps a flat reference
-    harmless."""
-    gram = r @ r.T
-    gram += (1e-9 * np.trace(gram) / len(gram) + 1e-300) * np.eye(len(gram))
-    b = np.linalg.solve(gram, r @ y.T).T
+    dropped, as the network (which works in average reference) leaves it too."""
+    b = least_squares(y, r)
     return b - b.mean(axis=0)
 
 
@@ -97,13 +96,14 @@ def reference_regression(x: np.ndarray, y: np.ndarray, refs: np.ndarray, kinds: 
         return out
     kinds = list(kinds)
     tau = np.zeros(len(refs))
+    fits = {}
     for kind in dict.fromkeys(kinds):
         rows = [i for i, k in enumerate(kinds) if k == kind]
         if x.shape[1] < MIN_SAMPLES_PER_REFERENCE * len(rows):
             out.agreement[kind], out.weights[kind] = float("nan"), 0.0
             continue
-        b = _least_squares(x, refs[rows])
-        c = _least_squares(artifact, refs[rows])
+        b = fits[kind] = _average_reference_fit(x, refs[rows])
+        c = _average_reference_fit(artifact, refs[rows])
         agreement = float(np.sum(c * b) / max(float(np.sum(b * b)), 1e-300))
         lo, hi = AGREEMENT_RAMP
         out.agreement[kind] = agreement
@@ -112,6 +112,8 @@ def reference_regression(x: np.ndarray, y: np.ndarray, refs: np.ndarray, kinds: 
     if not out.used:
         return out
     chosen = tau > 0
-    b = _least_squares(x, refs[chosen])  # kinds fitted together: an ECG lead can also see the eyes
+    used = [kind for kind, weight in out.weights.items() if weight > 0]
+    # several kinds are fitted together (an ECG lead can also see the eyes); one kind's fit is already there
+    b = fits[used[0]] if len(used) == 1 else _average_reference_fit(x, refs[chosen])
     out.correction = np.where(acted, b @ (tau[chosen, None] * refs[chosen]), 0.0)
     return out

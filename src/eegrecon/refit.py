@@ -61,11 +61,31 @@ def artifact_refit(x: np.ndarray, y: np.ndarray, n_components: int) -> np.ndarra
     fit = sample_weight > 0
     if fit.sum() < MIN_SAMPLES_PER_COURSE * k:
         return np.zeros_like(x)
-    s, w = courses[:, fit], sample_weight[fit]
-    gram = (s * w) @ s.T
-    gram += (1e-9 * np.trace(gram) / k + 1e-300) * np.eye(k)
-    weights = np.linalg.solve(gram, (s * w) @ y[:, fit].T).T  # (n_chans, k): weighted least squares
+    weights = least_squares(y[:, fit], courses[:, fit], sample_weight[fit])  # (n_chans, k)
     return np.where(acted, weights @ (weight * courses), 0.0)
+
+
+def least_squares(y: np.ndarray, s: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """``B`` minimising Σₜ wₜ ‖y[:, t] − B s[:, t]‖², with a tiny ridge so that a flat course is harmless.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n_rows, n_times)
+        What is explained.
+    s : ndarray, shape (k, n_times)
+        The regressors.
+    w : ndarray, shape (n_times,) or None
+        Sample weights (None: all 1).
+
+    Returns
+    -------
+    ndarray, shape (n_rows, k)
+        The coefficients.
+    """
+    sw = s if w is None else s * w
+    gram = sw @ s.T
+    gram += (1e-9 * np.trace(gram) / len(gram) + 1e-300) * np.eye(len(gram))
+    return np.linalg.solve(gram, sw @ y.T).T
 
 
 def event_weight(courses: np.ndarray, projected: np.ndarray) -> np.ndarray:
