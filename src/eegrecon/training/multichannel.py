@@ -52,8 +52,8 @@ class MultichannelTrainConfig(BaseModel):
     regional_probability : float
         Share of batches whose channel subset is a region rather than scattered channels: the channels on one side
         of a plane (:func:`regional_subset`; half of them with the frontal channels left out), as montages without
-        frontopolar electrodes (motor-imagery caps with central channels only) are. Without them the model learns
-        to find eye artifacts from Fp1/Fp2 and misses them on such montages.
+        frontopolar electrodes (motor-imagery caps with central channels only) are. Tried at 0.3 and not shipped:
+        it did not improve such montages (docs/multichannel.md, "Caps without frontal electrodes").
     extra_montages : int
         Denser montages made by adding spherical-spline-interpolated 10-05 electrodes (8–45 of them) to the
         recordings' own: the model then meets many positions and channel counts, not only eegmat's 19.
@@ -294,7 +294,7 @@ def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out
         montage = montages[0] if rng.random() < 0.5 else montages[rng.integers(len(montages))]
         n_full = montage.n_chans
         k = rng.integers(min(cfg.min_channels, n_full), n_full + 1)
-        if rng.random() < cfg.regional_probability:
+        if cfg.regional_probability and rng.random() < cfg.regional_probability:  # 0: the draws stay as before
             channels = regional_subset(montage.bank.pos, k, rng)
         else:
             channels = np.sort(rng.choice(n_full, size=k, replace=False))
