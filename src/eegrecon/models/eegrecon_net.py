@@ -58,12 +58,69 @@ class SeparableBlock(nn.Module):
         torch.Tensor, shape (N, channels, L)
             x + block(x).
         """
+        if not self.training:
+            return self.forward_nlc(x.transpose(1, 2).contiguous()).transpose(1, 2)
         h = self.norm(self.depthwise(x))
         n, c, length = h.shape
         # one 2-D (N·L, C) matmul per pointwise layer: 30 % faster on 2 cores than Linear on a strided 3-D view
         h = h.transpose(1, 2).reshape(n * length, c)
         y = self.pw2(F.gelu(self.pw1(h)))
         return x + y.reshape(n, length, c).transpose(1, 2)
+
+    def forward_nlc(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the block to channels-last features; in eval mode without a layout change anywhere.
+
+        The depthwise conv runs as a channels-last 2-D conv with the batch norm folded into it, so its output
+        is already the (N·L, C) matrix the pointwise layers need, and the residual is added inside the last
+        matmul. Same result as :meth:`forward` to float rounding, ~1.3× faster at inference on 2 cores
+        (``benchmarks/models.py --speed-only``).
+
+        Parameters
+        ----------
+        x : torch.Tensor, shape (N, L, channels), contiguous
+            Features.
+
+        Returns
+        -------
+        torch.Tensor, shape (N, L, channels), contiguous
+            x + block(x).
+        """
+        if self.training:
+            return self.forward(x.transpose(1, 2)).transpose(1, 2).contiguous()
+        n, length, c = x.shape
+        norm, conv = self.norm, self.depthwise
+        scale = norm.weight * torch.rsqrt(norm.running_var + norm.eps)
+        weight = (conv.weight * scale[:, None, None]).unsqueeze(2)  # (C, 1, 1, k)
+        bias = (conv.bias - norm.running_mean) * scale + norm.bias
+        as_nchw = x.view(n, 1, length, c).permute(0, 3, 1, 2)  # (N, C, 1, L) view in channels-last memory
+        h = F.conv2d(as_nchw, weight, bias, padding=(0, conv.padding[0]), dilation=(1, conv.dilation[0]), groups=c)
+        h = h.permute(0, 2, 3, 1).reshape(n * length, c)  # a view when the conv kept channels-last
+        hidden = F.gelu(self.pw1(h))
+        y = torch.addmm(x.reshape(n * length, c) + self.pw2.bias, hidden, self.pw2.weight.t())
+        return y.view(n, length, c)
+
+
+def run_blocks(blocks: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
+    """Apply a chain of :class:`SeparableBlock`, channels-last throughout at inference.
+
+    Parameters
+    ----------
+    blocks : nn.Sequential of SeparableBlock
+        The chain.
+    x : torch.Tensor, shape (N, channels, L)
+        Features.
+
+    Returns
+    -------
+    torch.Tensor, shape (N, channels, L)
+        The chain's output (at inference a transposed view of channels-last memory).
+    """
+    if blocks.training:
+        return blocks(x)
+    h = x.transpose(1, 2).contiguous()
+    for block in blocks:
+        h = block.forward_nlc(h)
+    return h.transpose(1, 2)
 
 
 @fill_doc
@@ -114,8 +171,8 @@ class EEGReconNet(DenoisingModel):
     def _features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, int]:
         t = x.shape[-1]
         h = F.pad(x, (0, (-t) % 16), mode="replicate")  # no branch on the length: exports with a dynamic time axis
-        fine = self.fine_in(F.gelu(self.encoder(h)))
-        feats = self.fine_out(fine + self.up(self.context(self.down(fine))))
+        fine = run_blocks(self.fine_in, F.gelu(self.encoder(h)))
+        feats = run_blocks(self.fine_out, fine + self.up(run_blocks(self.context, self.down(fine))))
         return feats, self.decoder(feats)[..., :t], h.shape[-1]
 
     def gate_logits(self, feats: torch.Tensor, n_padded: int, t: int) -> torch.Tensor:
