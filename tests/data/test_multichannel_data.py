@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from eegrecon.data.montage import positions_from_names, spline_matrix, standard_name
-from eegrecon.data.multichannel import Courses, contaminate, snr_per_channel
+from eegrecon.data.multichannel import Courses, amplifier_highpass, contaminate, snr_per_channel
 from eegrecon.data.topography import TopographyBank
 
 NAMES_1020 = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2",
@@ -119,3 +119,40 @@ def test_recordings_split_by_the_corpus_subjects(shared_data):
     rec = splits["test"][0]
     assert rec.data.shape[0] == 19 and np.isfinite(rec.pos).all()
     np.testing.assert_allclose(rec.data.mean(axis=0), 0, atol=1e-3)  # average reference
+
+
+def test_amplifier_highpass_turns_a_step_into_an_exponential_decay():
+    sfreq, tau = 256.0, 0.3
+    step = np.zeros((1, 1024))
+    step[0, 256:] = 1.0
+    out = amplifier_highpass(step, sfreq, tau)[0]
+    assert np.all(out[:256] == 0)
+    assert out[256] == pytest.approx(1.0, abs=0.01)
+    # one time constant after the step the output has fallen to 1/e
+    assert out[256 + int(tau * sfreq)] == pytest.approx(np.exp(-1.0), abs=0.02)
+
+
+def test_ac_coupled_eye_course_decays_and_reaches_the_references(bank):
+    sfreq, n = 256.0, 512
+    level = np.ones((2, 20 * int(sfreq)))  # eyes held still away from centre: a DC offset in the EOG
+    level[1] = 0.0
+    courses = Courses({"eog": {"test": [level]}}, sfreq)
+    clean = np.random.default_rng(6).normal(0, 10, (19, n))
+    plain = contaminate(clean, bank, courses, "test", 0.0, np.random.default_rng(7), families={"eog": 1.0})
+    coupled = contaminate(clean, bank, courses, "test", 0.0, np.random.default_rng(7), families={"eog": 1.0},
+                          ac_coupling=1.0)
+    fp1 = NAMES_1020.index("Fp1")
+    assert np.ptp(plain.artifact[fp1]) < 1e-9 * np.abs(plain.artifact[fp1]).max()  # DC-coupled: a constant
+    # AC-coupled: the offset has nearly decayed (5 time constants of lead-in) and keeps decaying monotonically
+    course = coupled.artifact[fp1]
+    assert np.all(np.diff(np.abs(course)) < 0)
+    veog = coupled.refs[0] - 0.2 * clean[0]
+    assert np.corrcoef(veog, course)[0, 1] > 0.999  # the VEOG channel went through the same amplifier
+
+
+def test_ac_coupling_off_keeps_the_draws(bank):
+    clean = np.random.default_rng(8).normal(0, 10, (19, 1024))
+    a = contaminate(clean, bank, _courses(), "test", -3.0, np.random.default_rng(9))
+    b = contaminate(clean, bank, _courses(), "test", -3.0, np.random.default_rng(9), ac_coupling=0.0)
+    np.testing.assert_array_equal(a.noisy, b.noisy)
+    np.testing.assert_array_equal(a.refs, b.refs)

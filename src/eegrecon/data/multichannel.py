@@ -39,6 +39,9 @@ from eegrecon.paths import cache_dir
 COURSE_FAMILIES = ("eog", "emg", "ecg")
 #: probability that a training window contains each component (clean windows arise when none is drawn)
 MIX_PROBABILITIES = {"eog": 0.55, "emg": 0.35, "ecg": 0.15, "pop": 0.1, "drift": 0.1, "line": 0.1}
+#: time constants (s) of the hardware high-pass an AC-coupled amplifier applies (log-uniform draw): 0.1–1 s, cut-offs
+#: 0.16–1.6 Hz, the short end of clinical settings (0.3 s is the classic one), where eye movements change shape most
+AMPLIFIER_TIME_CONSTANTS = (0.1, 1.0)
 
 
 @dataclass
@@ -290,6 +293,33 @@ def _rms(x: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.sqrt(np.mean(np.square(x), axis=axis))
 
 
+def amplifier_highpass(course: np.ndarray, sfreq: float, time_constant: float) -> np.ndarray:
+    """A course as an AC-coupled amplifier records it: a causal first-order high-pass.
+
+    An eye movement is a step in the EOG; through such an amplifier it becomes a sharp onset that decays
+    exponentially (with an overshoot when the eyes move back), unlike the symmetric response of the zero-phase
+    filters the courses were prepared with. Real recordings made that way (OSET's EEGdata.mat) look like this.
+
+    Parameters
+    ----------
+    course : ndarray, shape (rows, n_times)
+        Time courses.
+    sfreq : float
+        Hz.
+    time_constant : float
+        RC time constant, s (cut-off ``1 / (2π·τ)`` Hz).
+
+    Returns
+    -------
+    ndarray, shape (rows, n_times)
+        Filtered from rest at the first sample (give it a lead-in and drop it).
+    """
+    from scipy.signal import butter, lfilter
+
+    b, a = butter(1, 1.0 / (2 * np.pi * time_constant), "high", fs=sfreq)
+    return lfilter(b, a, course, axis=-1)
+
+
 def snr_per_channel(clean: np.ndarray, artifact: np.ndarray) -> np.ndarray:
     """Each channel's SNR, dB: ``20·log10(RMS(clean_c) / RMS(artifact_c))`` (an RMS ratio).
 
@@ -334,7 +364,7 @@ REF_CHANNELS = (("VEOG", "eog"), ("HEOG", "eog"), ("ECG", "ecg"))
 
 def contaminate(clean: np.ndarray, bank: TopographyBank, courses: Courses, split: str, snr_db: float,
                 rng: np.random.Generator, families: dict[str, float] | None = None,
-                force: tuple[str, ...] = ()) -> Contamination:
+                force: tuple[str, ...] = (), ac_coupling: float = 0.0) -> Contamination:
     """Add projected artifacts to a clean multichannel signal at a recording-level SNR.
 
     Parameters
@@ -355,6 +385,10 @@ def contaminate(clean: np.ndarray, bank: TopographyBank, courses: Courses, split
         Probability of each component (:data:`MIX_PROBABILITIES` when None).
     force : tuple of str
         Components always included.
+    ac_coupling : float
+        Probability that the eye course (and its reference channels) passes through an AC-coupled amplifier's
+        high-pass (:func:`amplifier_highpass`, time constant drawn from :data:`AMPLIFIER_TIME_CONSTANTS`); 0 draws
+        no extra random number, so the draws stay as they were without the option.
 
     Returns
     -------
@@ -368,7 +402,12 @@ def contaminate(clean: np.ndarray, bank: TopographyBank, courses: Courses, split
     refs = np.zeros((3, n))
     for kind in chosen:
         if kind == "eog" and "eog" in courses.items:
-            course = courses.crop("eog", split, n, rng)
+            if ac_coupling and rng.random() < ac_coupling:
+                tau = float(np.exp(rng.uniform(*np.log(AMPLIFIER_TIME_CONSTANTS))))
+                lead = int(round(5 * tau * courses.sfreq))  # the filter settles from rest before the window
+                course = amplifier_highpass(courses.crop("eog", split, n + lead, rng), courses.sfreq, tau)[:, lead:]
+            else:
+                course = courses.crop("eog", split, n, rng)
             vertical, horizontal = bank.eye(rng)
             v, h = course[0], course[1] * rng.uniform(0.3, 1.0)
             if not np.any(h) and rng.random() < 0.5:  # a lone vertical course: sometimes use it sideways

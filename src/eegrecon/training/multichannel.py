@@ -54,6 +54,9 @@ class MultichannelTrainConfig(BaseModel):
         of a plane (:func:`regional_subset`; half of them with the frontal channels left out), as montages without
         frontopolar electrodes (motor-imagery caps with central channels only) are. Tried at 0.3 and not shipped:
         it did not improve such montages (docs/multichannel.md, "Caps without frontal electrodes").
+    ac_coupling_probability : float
+        Share of eye artifacts recorded through an AC-coupled amplifier's high-pass
+        (:func:`~eegrecon.data.multichannel.amplifier_highpass`): eye movements then look as they do on such systems.
     extra_montages : int
         Denser montages made by adding spherical-spline-interpolated 10-05 electrodes (8–45 of them) to the
         recordings' own: the model then meets many positions and channel counts, not only eegmat's 19.
@@ -82,6 +85,7 @@ class MultichannelTrainConfig(BaseModel):
     ref_probability: float = 0.5
     min_channels: int = 8
     regional_probability: float = Field(0.0, ge=0, le=1)
+    ac_coupling_probability: float = Field(0.0, ge=0, le=1)
     extra_montages: int = 12
     gate_weight: float = 0.2
     clean_fraction: float = 0.15
@@ -228,7 +232,8 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
         if rng.random() < cfg.background_probability:
             x = add_background(x, montage.bank, courses.sfreq, rng, cfg.background_ratio)
         families = {} if rng.random() < cfg.clean_fraction else None
-        mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families)
+        mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families,
+                          ac_coupling=cfg.ac_coupling_probability)
         y, c = mix.noisy[channels], mix.clean[channels]
         y, c = y - y.mean(axis=0), c - c.mean(axis=0)  # the subset's own average reference
         scale = float(joint_scale(y)) or 1.0  # the Denoiser's normalisation (inference.joint_normalise)
