@@ -269,6 +269,9 @@ def main() -> None:
                     help="leave these channels out of the recording every method sees (e.g. Fp1 Fp2 F7 F8 F3 F4: a "
                          "cap without frontal electrodes); the artifact is still drawn and its SNR still defined on "
                          "all 19, so the kept channels see less of it")
+    ap.add_argument("--ac-coupling", type=float, default=0.0, metavar="P",
+                    help="share of eye artifacts recorded through an AC-coupled amplifier's high-pass (time constant "
+                         "0.1–1 s; eegrecon.data.multichannel.amplifier_highpass); 0: the usual draws")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -326,7 +329,8 @@ def main() -> None:
             parts = kind.split("+")
             truth = with_bg if "bg" in parts else clean
             fams = {k: 1.0 for k in parts if k not in ("bg", "clean")}
-            mix = contaminate(truth, bank, courses, "test", 0.0 if level is None else level, rng, families=fams)
+            mix = contaminate(truth, bank, courses, "test", 0.0 if level is None else level, rng, families=fams,
+                              ac_coupling=args.ac_coupling)
             if len(keep) < len(all_names):
                 mix = keep_channels(mix, keep)
             snrs = snr_per_channel(mix.clean, mix.artifact) if fams else np.full(len(names), np.inf)
@@ -377,6 +381,9 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
              f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
              "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
              "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
+    if args.ac_coupling:
+        lines[-1:-1] = [f"Eye artifacts recorded through an AC-coupled amplifier in {100 * args.ac_coupling:g} % of "
+                        "draws (causal first-order high-pass, time constant 0.1–1 s, reference channels too).", ""]
     if args.drop_channels:
         lines[-1:-1] = [f"Channels left out of every method's input: {', '.join(args.drop_channels)} "
                         f"(frontal = {', '.join(n for n in FRONTAL if n not in args.drop_channels)}). The "

@@ -159,7 +159,8 @@ def _band_changes(out: np.ndarray, inp: np.ndarray, sf: float, prefix: str) -> d
             for name, (lo, hi) in BANDS.items()}
 
 
-def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R03", "R04")) -> pd.DataFrame:
+def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R03", "R04"),
+                          model: str = "auto") -> pd.DataFrame:
     """Blink removal and harm outside blinks on 64 real channels: eegrecon (auto, single-channel) vs ICA + ICLabel."""
     import time
     import warnings
@@ -167,8 +168,8 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
     import mne
     from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
 
-    methods = {"eegrecon auto": Denoiser(line_freq=None).fit(),
-               "eegrecon auto, refit_components=1": Denoiser(line_freq=None, refit_components=1).fit(),
+    methods = {"eegrecon auto": Denoiser(model, line_freq=None).fit(),
+               "eegrecon auto, refit_components=1": Denoiser(model, line_freq=None, refit_components=1).fit(),
                "eegrecon single-channel": Denoiser(DEFAULT_MODEL, line_freq=None).fit()}
     rows = []
     for run in runs:
@@ -233,7 +234,7 @@ def _eog_regression(raw, eeg, names: list[str]) -> np.ndarray:
     return model.apply(work).get_data(picks=names) * 1e6
 
 
-def eog_channels_side_by_side(root: Path) -> pd.DataFrame:
+def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
     """Real recordings with EOG channels: eegrecon with them (regression on the references on and off), without
     them, ICA + ICLabel and MNE's EOGRegression. Blinks are found on the EOG channels."""
     import time
@@ -241,8 +242,8 @@ def eog_channels_side_by_side(root: Path) -> pd.DataFrame:
 
     from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
 
-    with_refs = Denoiser(line_freq=None).fit()
-    network_only = Denoiser(line_freq=None, reference_regression=False).fit()
+    with_refs = Denoiser(model, line_freq=None).fit()
+    network_only = Denoiser(model, line_freq=None, reference_regression=False).fit()
     methods = {  # each: (Raw with the EOG channels, Raw of the EEG alone, EEG names) → EEG in µV
         "eegrecon auto (with EOG channels)": lambda raw, eeg, names: with_refs.transform(raw).get_data(names) * 1e6,
         "eegrecon auto, network only (reference_regression=False)":
@@ -305,12 +306,15 @@ def main() -> None:
     ap.add_argument("--with-eog", action="store_true",
                     help="only part 4: the recordings with EOG channels (EEGLAB sample, OSET), eegrecon with and "
                          "without its regression on them, ICA + ICLabel, EOGRegression")
+    ap.add_argument("--mc-model", default="auto",
+                    help="--multichannel/--with-eog: the model for the eegrecon rows (a multichannel checkpoint to "
+                         "try one; default the Denoiser's automatic choice)")
     args = ap.parse_args()
     root = resolve_data_dir(None)
     if root is None:
         raise SystemExit("needs the real recordings (../shared/data or $EEGRECON_DATA)")
     if args.with_eog:
-        write_table(eog_channels_side_by_side(root), args.out / "real_data_eog_channels",
+        write_table(eog_channels_side_by_side(root, args.mc_model), args.out / "real_data_eog_channels",
                     "Real recordings with EOG channels: eegrecon vs ICA + ICLabel and EOG regression "
                     "(`python benchmarks/real_data.py --with-eog`)",
                     "Input: 0.5-Hz high-pass; scored in average reference. Blinks: EOG channels' 0.5–4 Hz above 4 "
@@ -321,7 +325,7 @@ def main() -> None:
                     "harm). No ground truth: more blink removal is better only if outside blinks stays near 0.")
         return
     if args.multichannel:
-        write_table(eegmmidb_side_by_side(root), args.out / "real_data_multichannel",
+        write_table(eegmmidb_side_by_side(root, model=args.mc_model), args.out / "real_data_multichannel",
                     "eegmmidb S001, 64 channels: eegrecon vs ICA + ICLabel (`python benchmarks/real_data.py "
                     "--multichannel`)",
                     "Input: 60-Hz notch, 0.5-Hz high-pass, average reference. Blinks: frontal 0.5–4 Hz above 4 "
