@@ -51,6 +51,7 @@ def main() -> None:
                     help="share of batches on a contiguous region of channels (e.g. no frontal electrodes)")
     ap.add_argument("--ac-coupling-probability", type=float, default=defaults.ac_coupling_probability,
                     help="share of eye artifacts passed through an AC-coupled amplifier's high-pass")
+    ap.add_argument("--seed", type=int, default=defaults.seed, help="seed of weights and sampling")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     data_dir = resolve_data_dir(None)
@@ -62,7 +63,7 @@ def main() -> None:
     cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs={"sources": args.sources, **args.model_kwargs},
                                   snr_range=(args.snr_floor, defaults.snr_range[1]),
                                   regional_probability=args.regional_probability,
-                                  ac_coupling_probability=args.ac_coupling_probability)
+                                  ac_coupling_probability=args.ac_coupling_probability, seed=args.seed)
     used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
     meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
                               "redistributable": SOURCES[s].redistributable} for s in used],
@@ -81,6 +82,7 @@ def main() -> None:
              + (f" --model-kwargs '{json.dumps(args.model_kwargs)}'" if args.model_kwargs else "")
              + (f" --regional-probability {cfg.regional_probability:g}" if cfg.regional_probability else "")
              + (f" --ac-coupling-probability {cfg.ac_coupling_probability:g}" if cfg.ac_coupling_probability else "")
+             + (f" --seed {cfg.seed}" if cfg.seed != defaults.seed else "")
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
              f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "

@@ -292,6 +292,7 @@ def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
 
 def write_table(table: pd.DataFrame, stem: Path, title: str, explanation: str) -> None:
     """``stem``.csv and ``stem``.md (title, explanation, the table); the markdown is printed too."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(stem.with_suffix(".csv"), index=False)
     text = "\n".join([f"# {title}", "", explanation, "", to_markdown(table, ".2f"), ""])
     stem.with_suffix(".md").write_text(text)
