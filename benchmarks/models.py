@@ -105,8 +105,9 @@ def main() -> None:
     for name in args.models:
         torch.manual_seed(0)
         nets[name] = build_model(name, 1, 512, 256.0)
-        speeds[name] = windows_per_second(nets[name])
-        print(f"{name}: {speeds[name]:.0f} windows/s ({args.speed_threads} threads)", flush=True)
+        if not args.speed_only:  # --speed-only measures below, in alternated rounds
+            speeds[name] = windows_per_second(nets[name])
+            print(f"{name}: {speeds[name]:.0f} windows/s ({args.speed_threads} threads)", flush=True)
     torch.set_num_threads(args.threads)
     if args.speed_only:
         torch.set_num_threads(args.speed_threads)

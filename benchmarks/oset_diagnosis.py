@@ -103,6 +103,8 @@ def cases(eeg, eye: np.ndarray, eog: np.ndarray, root: Path) -> list[tuple[str, 
 
 
 def main() -> None:
+    from multichannel import eeg_out, labelled_paths  # benchmarks/multichannel.py, beside this script
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mc-model", default="eegrecon_mc")
     ap.add_argument("--extra-mc", action="append", default=[], metavar="LABEL=CHECKPOINT")
@@ -111,12 +113,7 @@ def main() -> None:
     root = resolve_data_dir(None)
     if root is None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    models = {args.mc_model: args.mc_model}
-    for item in args.extra_mc:
-        label, sep, path = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--extra-mc {item!r}: expected LABEL=CHECKPOINT")
-        models[label] = path
+    models = {args.mc_model: args.mc_model, **labelled_paths(args.extra_mc, "--extra-mc")}
     eeg, x, eog, eye = oset_parts(root)
     truth = x - eye
     front = [eeg.ch_names.index(c) for c in FRONT]
@@ -126,8 +123,7 @@ def main() -> None:
         noisy = truth + artifact
         row = {"case": label, "input CC": float(np.mean([np.corrcoef(noisy[i], truth[i])[0, 1] for i in front]))}
         for name, den in dens.items():
-            y = den.transform(make_raw(eeg, noisy, refs)).get_data(picks=eeg.ch_names) * 1e6
-            y = y - y.mean(axis=0)
+            y = eeg_out(den.transform(make_raw(eeg, noisy, refs)), eeg.ch_names)
             row[f"{name}: CC"] = float(np.mean([np.corrcoef(y[i], truth[i])[0, 1] for i in front]))
             row[f"{name}: removed"] = float(1 - np.sum((y - truth)[front] ** 2) / np.sum(artifact[front] ** 2))
         rows.append(row)
