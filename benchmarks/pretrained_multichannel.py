@@ -2,7 +2,8 @@
 
     python benchmarks/pretrained_multichannel.py [--out runs/multichannel] [--minutes 20] [--all-sources]
                                                   [--skip-train] [--sources 4] [--snr-floor -12]
-                                                  [--model-kwargs JSON] [--no-bundle]
+                                                  [--model-kwargs JSON] [--no-bundle] [--ema-decay D]
+    python benchmarks/pretrained_multichannel.py --validate CKPT [CKPT ...] [--val-windows 1024]
 
 Clean EEG: eegmat's training subjects (19 channels, plus spherical-spline-interpolated 10-05 electrodes in half
 the batches), most windows with the >30-Hz background eegmat's low-pass removed (eegrecon.data.background);
@@ -10,7 +11,9 @@ artifacts: real EOG, EMG and ECG courses projected through forward-modelled topo
 pops, drifts and residual mains (eegrecon.data.multichannel). Without ``--all-sources`` only sources whose licence
 lets a trained model ship are used (the bundle); with it every available source (a research model, not shipped).
 Writes src/eegrecon/pretrained/eegrecon_mc.{safetensors,json} (bundle runs only) and
-benchmarks/results/pretrained_multichannel.md.
+benchmarks/results/pretrained_multichannel.md. ``--validate`` scores checkpoints (stems or .safetensors) on one larger
+validation set that does not depend on their seeds (eegrecon.training.multichannel.validation_batches) and writes
+benchmarks/results/multichannel_validation.md: the rule for choosing among training runs.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from eegrecon.data.multichannel import load_courses, read_eegmat_recordings, recording_splits
@@ -26,11 +30,64 @@ from eegrecon.data.sources import SOURCES
 from eegrecon.models.checkpoint import load_weights, read_meta, save_weights
 from eegrecon.models.multichannel_net import EEGReconMC
 from eegrecon.paths import resolve_data_dir
-from eegrecon.training.multichannel import MultichannelTrainConfig, train_multichannel
+from eegrecon.training.multichannel import (
+    MultichannelTrainConfig,
+    _forward,
+    train_multichannel,
+    validation_batches,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "src" / "eegrecon" / "pretrained" / "eegrecon_mc"
 RESULTS = ROOT / "benchmarks" / "results" / "pretrained_multichannel.md"
+VALIDATION = ROOT / "benchmarks" / "results" / "multichannel_validation.md"
+
+
+def _batch_mse(outputs: list[torch.Tensor], batches: list[dict]) -> np.ndarray:
+    return np.array([torch.mean((o - b["clean"]) ** 2).item() for o, b in zip(outputs, batches)])
+
+
+def validate(stems: list[Path], val: list, courses, n_windows: int, ensemble: bool = False) -> None:
+    """Validation MSE of each checkpoint on the same windows, with and without references, and its spread.
+
+    With ``ensemble`` a last row scores the mean of all checkpoints' outputs (a seed ensemble's cost is one network
+    per member)."""
+    cfg = MultichannelTrainConfig()
+    batches = validation_batches(val, courses, cfg, n_windows)
+    lines = ["# Multichannel checkpoints on one validation set (`python benchmarks/pretrained_multichannel.py "
+             f"--validate ... --val-windows {n_windows}{' --ensemble' if ensemble else ''}`)", "",
+             f"{len(batches) * cfg.batch} windows of the validation subjects (all 19 channels, SNR "
+             f"{cfg.snr_range[0]:g}..{cfg.snr_range[1]:g} dB at the most contaminated channel, references in half), "
+             "drawn independently of the runs' seeds; MSE on normalised windows. ± is the standard error over "
+             "batches; the difference to the first checkpoint is paired by batch.", "",
+             "| checkpoint | training | step | val MSE | − first (paired) | no refs | with refs |",
+             "|---|---|---|---|---|---|---|"]
+    first, summed = None, None
+    rows = []
+    for stem in stems:
+        stem = stem.with_suffix("") if stem.suffix == ".safetensors" else stem
+        meta = read_meta(stem)
+        model = EEGReconMC(**meta.get("model_kwargs", {}))
+        load_weights(stem, model)
+        model.eval()
+        with torch.no_grad():
+            outputs = [_forward(model, b) for b in batches]
+        summed = outputs if summed is None else [a + o for a, o in zip(summed, outputs)]
+        tc = meta.get("train_config", {})
+        what = ", ".join(f"{k} {tc[k]}" for k in ("seed", "ema_decay", "ac_coupling_probability") if tc.get(k))
+        rows.append((str(stem), what or "seed 0", meta.get("step"), outputs))
+    if ensemble:
+        rows.append((f"mean of the {len(stems)} outputs", "ensemble", "–", [o / len(stems) for o in summed]))
+    for name, what, step, outputs in rows:
+        per = _batch_mse(outputs, batches)
+        first = per if first is None else first
+        diff = per - first
+        refs = np.array(["refs" in b for b in batches])
+        lines.append(f"| {name} | {what} | {step} | {per.mean():.4f} ± {per.std(ddof=1) / np.sqrt(len(per)):.4f} | "
+                     f"{diff.mean():+.4f} ± {diff.std(ddof=1) / np.sqrt(len(per)):.4f} | {per[~refs].mean():.4f} | "
+                     f"{per[refs].mean():.4f} |")
+        print(lines[-1])
+    VALIDATION.write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -52,6 +109,11 @@ def main() -> None:
     ap.add_argument("--ac-coupling-probability", type=float, default=defaults.ac_coupling_probability,
                     help="share of eye artifacts passed through an AC-coupled amplifier's high-pass")
     ap.add_argument("--seed", type=int, default=defaults.seed, help="seed of weights and sampling")
+    ap.add_argument("--ema-decay", type=float, default=defaults.ema_decay,
+                    help="exponential moving average of the weights, validated and saved (0: off)")
+    ap.add_argument("--validate", type=Path, nargs="+", help="score these checkpoints on one validation set")
+    ap.add_argument("--val-windows", type=int, default=1024)
+    ap.add_argument("--ensemble", action="store_true", help="with --validate: also score the mean of the outputs")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     data_dir = resolve_data_dir(None)
@@ -60,10 +122,14 @@ def main() -> None:
     recordings = read_eegmat_recordings(data_dir)
     splits = recording_splits(recordings, data_dir)
     courses = load_courses(data_dir, redistributable_only=not args.all_sources)
+    if args.validate:
+        validate(args.validate, splits["val"], courses, args.val_windows, args.ensemble)
+        return
     cfg = MultichannelTrainConfig(minutes=args.minutes, model_kwargs={"sources": args.sources, **args.model_kwargs},
                                   snr_range=(args.snr_floor, defaults.snr_range[1]),
                                   regional_probability=args.regional_probability,
-                                  ac_coupling_probability=args.ac_coupling_probability, seed=args.seed)
+                                  ac_coupling_probability=args.ac_coupling_probability, seed=args.seed,
+                                  ema_decay=args.ema_decay)
     used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
     meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
                               "redistributable": SOURCES[s].redistributable} for s in used],
@@ -83,6 +149,7 @@ def main() -> None:
              + (f" --regional-probability {cfg.regional_probability:g}" if cfg.regional_probability else "")
              + (f" --ac-coupling-probability {cfg.ac_coupling_probability:g}" if cfg.ac_coupling_probability else "")
              + (f" --seed {cfg.seed}" if cfg.seed != defaults.seed else "")
+             + (f" --ema-decay {cfg.ema_decay:g}" if cfg.ema_decay else "")
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
              f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "

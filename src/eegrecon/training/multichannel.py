@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from pydantic import BaseModel, Field
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from eegrecon.data.background import add_background
 from eegrecon.data.montage import spline_matrix, standard_positions
@@ -70,7 +71,11 @@ class MultichannelTrainConfig(BaseModel):
     background_ratio : (float, float)
         Its power in 30–80 Hz over the window's 13–30-Hz power (log-uniform range).
     val_windows : int
-        Fixed validation windows (val subjects, seed 1).
+        Fixed validation windows (:func:`validation_batches`: val subjects, the same for every ``seed``).
+    ema_decay : float
+        Decay of an exponential moving average of the weights (Polyak averaging; 0: off). When on, validation and
+        the saved checkpoint use the averaged weights, which smooths the step-to-step noise that otherwise decides
+        which checkpoint is kept.
     seed : int
         Seed of weights and sampling.
     model_kwargs : dict
@@ -92,6 +97,7 @@ class MultichannelTrainConfig(BaseModel):
     background_probability: float = Field(0.8, ge=0, le=1)
     background_ratio: tuple[float, float] = (0.05, 1.0)
     val_windows: int = 192
+    ema_decay: float = Field(0.0, ge=0, lt=1)
     seed: int = 0
     model_kwargs: dict = Field(default_factory=dict)
 
@@ -254,6 +260,43 @@ def _forward(model: EEGReconMC, b: dict[str, torch.Tensor]) -> torch.Tensor:
     return model(b["noisy"], b["pos"], b.get("refs"), b.get("ref_kinds"))
 
 
+def validation_batches(val: list[Recording], courses: Courses, cfg: MultichannelTrainConfig,
+                       n_windows: int | None = None) -> list[dict[str, torch.Tensor]]:
+    """The fixed validation set: all channels of the recorded montage, references in every other batch.
+
+    The draws depend on neither ``cfg.seed`` nor the training montages (topographies from bank seed 0, sampling
+    seed 1), so validation MSEs of runs with different seeds are comparable.
+
+    Parameters
+    ----------
+    val : list of Recording
+        Validation recordings (one montage).
+    courses : Courses
+        Artifact time courses (their ``val`` split is used).
+    cfg : MultichannelTrainConfig
+        Batch size, window, SNR range and mixture settings.
+    n_windows : int or None
+        Windows in all (rounded down to whole batches); ``cfg.val_windows`` if None.
+
+    Returns
+    -------
+    list of dict
+        Batches as :func:`make_batch` returns them.
+    """
+    montage = training_montages(val[0].pos, 0, seed=0)[0]
+    n_base, rng = montage.n_chans, np.random.default_rng(1)
+    n_batches = max(1, (n_windows or cfg.val_windows) // cfg.batch)
+    return [make_batch(val, montage, courses, "val", cfg, rng, np.arange(n_base), k % 2 == 1)
+            for k in range(n_batches)]
+
+
+@torch.no_grad()
+def validation_mse(model: EEGReconMC, batches: list[dict[str, torch.Tensor]]) -> float:
+    """Mean squared error of the model's output against the clean windows (normalised units), eval mode."""
+    model.eval()
+    return float(np.mean([torch.mean((_forward(model, b) - b["clean"]) ** 2).item() for b in batches]))
+
+
 def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out: Path,
                        cfg: MultichannelTrainConfig | None = None, meta: dict | None = None,
                        progress: Callable[[str], None] | None = None) -> dict:
@@ -286,10 +329,10 @@ def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out
     montages = training_montages(train[0].pos, cfg.extra_montages, cfg.seed)
     n_base = montages[0].n_chans
     model = EEGReconMC(n_chans=n_base, n_times=cfg.n_times, **cfg.model_kwargs)
-    val_rng = np.random.default_rng(1)
-    val_batches = [make_batch(val, montages[0], courses, "val", cfg, val_rng, np.arange(n_base), k % 2 == 1)
-                   for k in range(max(1, cfg.val_windows // cfg.batch))]
+    val_batches = validation_batches(val, courses, cfg)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
+    averaged = (AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay), use_buffers=True)
+                if cfg.ema_decay else None)
     budget = cfg.minutes * 60.0
     t0, step, best, best_step, curve = time.perf_counter(), 0, np.inf, 0, []
     next_val = 60.0
@@ -312,18 +355,19 @@ def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        if averaged is not None:
+            averaged.update_parameters(model)
         step += 1
         if elapsed >= next_val or time.perf_counter() - t0 >= budget:
             next_val += 60.0
-            model.eval()
-            with torch.no_grad():
-                mse = float(np.mean([torch.mean((_forward(model, b) - b["clean"]) ** 2).item() for b in val_batches]))
+            kept = averaged.module if averaged is not None else model
+            mse = validation_mse(kept, val_batches)
             curve.append({"step": step, "seconds": round(elapsed, 1), "val_mse": mse})
             if progress:
                 progress(f"step {step} ({elapsed:.0f} s): val MSE {mse:.4f}")
             if mse < best:
                 best, best_step = mse, step
-                save_weights(out, model, {"model": "eegrecon_mc", "model_kwargs": cfg.model_kwargs,
+                save_weights(out, kept, {"model": "eegrecon_mc", "model_kwargs": cfg.model_kwargs,
                                           "sfreq": 256.0, "n_times": cfg.n_times, "step": step,
                                           "normalisation": "window / median channel std (refs: own std)",
                                           "reference": "average", "train_config": cfg.model_dump(),
