@@ -159,13 +159,54 @@ def _band_changes(out: np.ndarray, inp: np.ndarray, sf: float, prefix: str) -> d
             for name, (lo, hi) in BANDS.items()}
 
 
+def prepared_eegmmidb(root: Path, run: str) -> dict:
+    """eegmmidb S001 ``run`` as the side-by-side comparisons take it: 10-05 positions, 60-Hz notch, 0.5-Hz high-pass,
+    average reference; with its µV array, the Fp and posterior channel indices and the blink mask."""
+    import warnings
+
+    import mne
+
+    raw = read_raw(root / "eegmmidb_S001" / f"S001{run}.edf")
+    mne.datasets.eegbci.standardize(raw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raw.set_montage("standard_1005", verbose="error")
+    raw.notch_filter(60.0, verbose="error")
+    raw.filter(0.5, None, verbose="error")
+    raw.set_eeg_reference("average", verbose="error")
+    names = raw.ch_names
+    x = raw.get_data() * 1e6
+    front = [names.index(c) for c in ("Fp1", "Fpz", "Fp2")]
+    back = [i for i, c in enumerate(names) if c.startswith(("P", "O", "Iz")) and not c.startswith("Fp")]
+    return {"raw": raw, "x": x, "sfreq": raw.info["sfreq"], "front": front, "back": back,
+            "mask": blink_mask(x[front], raw.info["sfreq"])}
+
+
+def blink_and_harm(y: np.ndarray, rec: dict) -> dict[str, float]:
+    """Blink-section delta change at Fp and every band's change outside blinks (all, posterior channels), dB.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n_chans, n_times)
+        A method's output, µV, average reference.
+    rec : dict
+        :func:`prepared_eegmmidb`'s recording.
+    """
+    x, sf, front, back, mask = rec["x"], rec["sfreq"], rec["front"], rec["back"], rec["mask"]
+    row = {"blink_s": round(mask.sum() / sf, 1),
+           "blink delta at Fp dB": db(band_power(y[front][:, mask], sf, 0.5, 4),
+                                      band_power(x[front][:, mask], sf, 0.5, 4)) if mask.any() else np.nan}
+    row.update(_band_changes(y[:, ~mask], x[:, ~mask], sf, "outside, all:"))
+    row.update(_band_changes(y[back][:, ~mask], x[back][:, ~mask], sf, "outside, posterior:"))
+    return row
+
+
 def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R03", "R04"),
                           model: str = "auto") -> pd.DataFrame:
     """Blink removal and harm outside blinks on 64 real channels: eegrecon (auto, single-channel) vs ICA + ICLabel."""
     import time
     import warnings
 
-    import mne
     from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
 
     methods = {"eegrecon auto": Denoiser(model, line_freq=None).fit(),
@@ -173,36 +214,21 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
                "eegrecon single-channel": Denoiser(DEFAULT_MODEL, line_freq=None).fit()}
     rows = []
     for run in runs:
-        raw = read_raw(root / "eegmmidb_S001" / f"S001{run}.edf")
-        mne.datasets.eegbci.standardize(raw)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            raw.set_montage("standard_1005", verbose="error")
-        raw.notch_filter(60.0, verbose="error")
-        raw.filter(0.5, None, verbose="error")
-        raw.set_eeg_reference("average", verbose="error")
-        sf, names = raw.info["sfreq"], raw.ch_names
-        x = raw.get_data() * 1e6
-        front = [names.index(c) for c in ("Fp1", "Fpz", "Fp2")]
-        back = [i for i, c in enumerate(names) if c.startswith(("P", "O", "Iz")) and not c.startswith("Fp")]
-        mask = blink_mask(x[front], sf)
+        rec = prepared_eegmmidb(root, run)
+        raw = rec["raw"]
         for name in (*methods, "ICA + ICLabel"):
             t = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if name == "ICA + ICLabel":
-                    y = run_ica_iclabel(raw, names)
+                    y = run_ica_iclabel(raw, raw.ch_names)
                     chosen = "-"
                 else:
                     y = methods[name].transform(raw).get_data() * 1e6
                     y = y - y.mean(axis=0)
                     chosen = methods[name].report_["model"]["name"]
-            row = {"run": run, "method": name, "model": chosen, "seconds": round(time.perf_counter() - t, 2),
-                   "blink_s": round(mask.sum() / sf, 1),
-                   "blink delta at Fp dB": db(band_power(y[front][:, mask], sf, 0.5, 4),
-                                              band_power(x[front][:, mask], sf, 0.5, 4)) if mask.any() else np.nan}
-            row.update(_band_changes(y[:, ~mask], x[:, ~mask], sf, "outside, all:"))
-            row.update(_band_changes(y[back][:, ~mask], x[back][:, ~mask], sf, "outside, posterior:"))
+            row = {"run": run, "method": name, "model": chosen, "seconds": round(time.perf_counter() - t, 2)}
+            row.update(blink_and_harm(y, rec))
             rows.append(row)
             print(run, name, "done", flush=True)
     return pd.DataFrame(rows)
