@@ -9,7 +9,9 @@ EEG's projection on the EOG subspace's first principal direction (the share of e
 follows the eyes). Simulated: eegrecon.data.topography's vertical and horizontal eye topographies on the same
 channel positions (10-05 names), 200 random draws. Score: R² of the real pattern fitted by one draw's
 (vertical, horizontal) pair (median and best over draws), against the same fit with two muscle topographies as a
-null. Writes benchmarks/results/topography_check.md.
+null. eegmmidb S001 R01 and R03 (64 EEG channels, no EOG) are added the other way round: the real pattern is the first
+principal direction of the 0.3–4 Hz EEG inside the detected blink sections (real_data.blink_mask), where blinks are
+most of the signal. Writes benchmarks/results/topography_check.md.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from real_data import prepared_eegmmidb  # beside this script
 from scipy import signal
 
 from eegrecon.data.montage import positions_from_names
@@ -41,22 +44,35 @@ def real_pattern(eeg: np.ndarray, eog: np.ndarray, sfreq: float) -> np.ndarray:
     return p - p.mean()
 
 
+def blink_pattern(eeg: np.ndarray, mask: np.ndarray, sfreq: float) -> tuple[np.ndarray, float]:
+    """The dominant pattern of the 0.3–4 Hz EEG in the blink samples ``mask``, and its share of their variance."""
+    sos = signal.butter(4, [0.3, 4.0], "bandpass", fs=sfreq, output="sos")
+    e = signal.sosfiltfilt(sos, eeg - eeg.mean(axis=0), axis=-1)[:, mask]
+    u, sv, _ = np.linalg.svd(e, full_matrices=False)
+    p = u[:, 0]
+    return p - p.mean(), float(sv[0] ** 2 / np.sum(sv ** 2))
+
+
 def fit_r2(p: np.ndarray, basis: np.ndarray) -> float:
     coef, *_ = np.linalg.lstsq(basis.T, p, rcond=None)
     return float(1 - np.sum((p - basis.T @ coef) ** 2) / np.sum(p ** 2))
 
 
-def check(name: str, names: list[str], eeg: np.ndarray, eog: np.ndarray, sfreq: float) -> str:
+def check(name: str, names: list[str], eeg: np.ndarray, eog: np.ndarray | None, sfreq: float,
+          blinks: np.ndarray | None = None) -> str:
+    """One table row: the real pattern (from the EOG channels, or from the blink samples ``blinks`` without them)
+    against simulated eye pairs and the muscle null."""
     pos = positions_from_names(names)
     keep = np.isfinite(pos).all(axis=1)
-    p = real_pattern(eeg[keep], eog, sfreq)
+    p = real_pattern(eeg[keep], eog, sfreq) if eog is not None else blink_pattern(eeg[keep], blinks, sfreq)[0]
     bank = TopographyBank.build(pos[keep], seed=0)
     rng = np.random.default_rng(0)
     eye = [fit_r2(p, np.stack(bank.eye(rng))) for _ in range(200)]
     null = [fit_r2(p, np.stack([bank.muscle(rng), bank.muscle(rng)])) for _ in range(200)]
     kept = [n for n, k in zip(names, keep) if k]
     top = ", ".join(kept[i] for i in np.argsort(-np.abs(p))[:4])
-    return (f"| {name} | {keep.sum()} | {eog.shape[0]} | {top} | {np.median(eye):.2f} | {np.max(eye):.2f} | "
+    n_eog = eog.shape[0] if eog is not None else "–"
+    return (f"| {name} | {keep.sum()} | {n_eog} | {top} | {np.median(eye):.2f} | {np.max(eye):.2f} | "
             f"{np.median(null):.2f} |")
 
 
@@ -71,9 +87,15 @@ def main() -> None:
                       raw.get_data(picks=["EOG1", "EOG2"]) * 1e6, raw.info["sfreq"]))
     d = read_mat(root / "oset_sample_eeg" / "EEGdata.mat", "data")
     rows.append(check("OSET EEGdata (22 central EEG + 3 EOG)", OSET_NAMES, d[:, :22].T, d[:, 22:25].T, 250.0))
+    for run in ("R01", "R03"):
+        rec = prepared_eegmmidb(root, run)
+        share = blink_pattern(rec["x"], rec["mask"], rec["sfreq"])[1]
+        rows.append(check(f"eegmmidb S001 {run} (64 EEG, blink sections; pattern = {100 * share:.0f} % of their "
+                          "0.3–4 Hz variance)", rec["raw"].ch_names, rec["x"], None, rec["sfreq"], rec["mask"]))
     lines = ["# Simulated vs real eye topographies (`python benchmarks/topography_check.py`)", "",
              "R² of the real eye pattern (EEG regressed on the EOG channels below 4 Hz, first principal direction, "
-             "average reference) fitted by one simulated (vertical, horizontal) eye pair, over 200 random draws; "
+             "average reference; without EOG channels: the first principal direction of the 0.3–4 Hz EEG in the "
+             "detected blink sections) fitted by one simulated (vertical, horizontal) eye pair, over 200 random draws; "
              "null: the same fit with two random muscle topographies.", "",
              "| recording | EEG channels | EOG channels | largest loadings | R² median | R² best | null R² median |",
              "|---|---|---|---|---|---|---|", *rows, ""]
