@@ -101,15 +101,21 @@ def glasgow(root: Path, test_subjects: dict[str, list[str]], den: Denoiser, figd
     return pd.DataFrame(rows)
 
 
-def blink_mask(fp: np.ndarray, sfreq: float) -> np.ndarray:
-    """Samples within ±0.4 s of a blink peak: frontal 0.5–4 Hz signal above 4 robust stds."""
+def blink_mask(fp: np.ndarray, sfreq: float, n_sd: float = 4.0, half_s: float = 0.4) -> np.ndarray:
+    """Samples within ±``half_s`` of a blink peak: the channels' mean 0.5–4 Hz signal above ``n_sd`` robust stds.
+
+    Parameters
+    ----------
+    fp : ndarray, shape (n_chans, n_times)
+        The channels whose mean shows the eye events (Fp1/Fpz/Fp2 for blinks; F7 − F8 for horizontal movements).
+    """
     sos = signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos")
     low = signal.sosfiltfilt(sos, fp.mean(axis=0))
-    thr = 4 * np.median(np.abs(low)) / 0.6745
+    thr = n_sd * np.median(np.abs(low)) / 0.6745
     peaks, _ = signal.find_peaks(np.abs(low), height=thr, distance=int(0.5 * sfreq))
     mask = np.zeros(len(low), bool)
     for p in peaks:
-        mask[max(0, p - int(0.4 * sfreq)):p + int(0.4 * sfreq)] = True
+        mask[max(0, p - int(half_s * sfreq)):p + int(half_s * sfreq)] = True
     return mask
 
 
@@ -234,6 +240,41 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
     return pd.DataFrame(rows)
 
 
+def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("R01", "R02", "R03", "R04")
+                     ) -> pd.DataFrame:
+    """How much of the "harm outside blinks" is eye activity the blink detector missed: the outside-blink band
+    changes of eegrecon and ICA + ICLabel when ever more eye activity is masked (lower thresholds, wider margins, and
+    horizontal movements from F7 − F8 as well as blinks from Fp1/Fpz/Fp2), means over the runs."""
+    import warnings
+
+    from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
+
+    den = Denoiser(model, line_freq=None).fit()
+    settings = [(detectors, n_sd, half) for detectors in ("blinks", "blinks + horizontal")
+                for n_sd, half in ((4.0, 0.4), (3.0, 0.6), (2.0, 0.8), (1.5, 1.0))]
+    rows = []
+    for run in runs:
+        rec = prepared_eegmmidb(root, run)
+        x, sf, names = rec["x"], rec["sfreq"], rec["raw"].ch_names
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            y = den.transform(rec["raw"]).get_data() * 1e6
+            outputs = {"eegrecon auto": y - y.mean(axis=0), "ICA + ICLabel": run_ica_iclabel(rec["raw"], names)}
+        horizontal = x[[names.index("F7")]] - x[[names.index("F8")]]
+        for detectors, n_sd, half in settings:
+            mask = blink_mask(x[rec["front"]], sf, n_sd, half)
+            if detectors != "blinks":
+                mask |= blink_mask(horizontal, sf, n_sd, half)
+            for method, out in outputs.items():
+                rows.append({"run": run, "eye detectors": detectors, "threshold sd": n_sd, "margin s": half,
+                             "method": method, "masked share": mask.mean(),
+                             **_band_changes(out[:, ~mask], x[:, ~mask], sf, "outside, all:")})
+        print(run, "done", flush=True)
+    table = pd.DataFrame(rows)
+    keys = ["eye detectors", "threshold sd", "margin s", "method"]
+    return table.groupby(keys, sort=False).mean(numeric_only=True).reset_index()
+
+
 def recordings_with_eog(root: Path) -> dict:
     """The real recordings of ../shared/data with EEG and EOG channels, as Raws with typed EOG/ECG channels."""
     import mne
@@ -333,6 +374,8 @@ def main() -> None:
     ap.add_argument("--with-eog", action="store_true",
                     help="only part 4: the recordings with EOG channels (EEGLAB sample, OSET), eegrecon with and "
                          "without its regression on them, ICA + ICLabel, EOGRegression")
+    ap.add_argument("--mask-sensitivity", action="store_true",
+                    help="only: eegmmidb outside-blink changes as ever more eye activity is masked")
     ap.add_argument("--mc-model", default="auto",
                     help="--multichannel/--with-eog: the model for the eegrecon rows (a multichannel checkpoint to "
                          "try one; default the Denoiser's automatic choice)")
@@ -350,6 +393,16 @@ def main() -> None:
                     "after the high-pass); EOG agreement: the Denoiser's (reference_regression). dB = output power "
                     "÷ input power (negative = removed); outside blinks every band should stay near 0 dB (do no "
                     "harm). No ground truth: more blink removal is better only if outside blinks stays near 0.")
+        return
+    if args.mask_sensitivity:
+        write_table(mask_sensitivity(root, args.mc_model), args.out / "real_data_mask_sensitivity",
+                    "eegmmidb S001 R01–R04: is the change outside blinks eye activity the detector missed? "
+                    "(`python benchmarks/real_data.py --mask-sensitivity`)",
+                    "Prepared as `--multichannel`. Eye events: 0.5–4 Hz mean of Fp1/Fpz/Fp2 (blinks) and of F7 − F8 "
+                    "(horizontal movements) above the threshold in robust stds, ± the margin; the first row is "
+                    "`--multichannel`'s own mask. dB = output power ÷ input power over the unmasked samples, all "
+                    "channels, mean over the four runs. If the changes shrink as more is masked, part of the "
+                    "'harm outside blinks' was eye activity removed.")
         return
     if args.multichannel:
         write_table(eegmmidb_side_by_side(root, model=args.mc_model), args.out / "real_data_multichannel",
