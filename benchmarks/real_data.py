@@ -241,11 +241,12 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
 
 
 def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("R01", "R02", "R03", "R04")
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """How much of the "harm outside blinks" is eye activity the blink detector missed: the outside-blink band
     changes of eegrecon and ICA + ICLabel when ever more eye activity is masked (lower thresholds, wider margins, and
     horizontal movements from F7 − F8 as well as blinks from Fp1/Fpz/Fp2), means over the runs; and where the
-    gamma change is: each channel's 30–80 Hz change outside ``--multichannel``'s blink mask, mean over the runs."""
+    gamma change is: each channel's 30–80 Hz change outside ``--multichannel``'s blink mask, and the posterior
+    channels' change per 10-Hz band (the same samples), means over the runs."""
     import warnings
 
     from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
@@ -253,7 +254,7 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
     den = Denoiser(model, line_freq=None).fit()
     settings = [(detectors, n_sd, half) for detectors in ("blinks", "blinks + horizontal")
                 for n_sd, half in ((4.0, 0.4), (3.0, 0.6), (2.0, 0.8), (1.5, 1.0))]
-    rows, gamma = [], []
+    rows, gamma, spectrum = [], [], []
     for run in runs:
         rec = prepared_eegmmidb(root, run)
         x, sf, names = rec["x"], rec["sfreq"], rec["raw"].ch_names
@@ -265,6 +266,11 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
         keep = ~rec["mask"]
         gamma.append({method: [db(band_power(out[i, keep], sf, 30, 80), band_power(x[i, keep], sf, 30, 80))
                                for i in range(len(names))] for method, out in outputs.items()})
+        back = rec["back"]
+        spectrum += [{"run": run, "band Hz": f"{lo}-{lo + 10}", "method": method,
+                      "posterior dB": db(band_power(out[back][:, keep], sf, lo, lo + 10),
+                                         band_power(x[back][:, keep], sf, lo, lo + 10))}
+                     for method, out in outputs.items() for lo in range(0, 80, 10)]
         for detectors, n_sd, half in settings:
             mask = blink_mask(x[rec["front"]], sf, n_sd, half)
             if detectors != "blinks":
@@ -278,7 +284,9 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
     keys = ["eye detectors", "threshold sd", "margin s", "method"]
     per_channel = pd.DataFrame({"channel": names, **{f"{m}: gamma dB": np.mean([g[m] for g in gamma], axis=0)
                                                      for m in outputs}})
-    return table.groupby(keys, sort=False).mean(numeric_only=True).reset_index(), per_channel
+    bands = pd.DataFrame(spectrum).pivot_table(index="band Hz", columns="method", values="posterior dB", sort=False)
+    return (table.groupby(keys, sort=False).mean(numeric_only=True).reset_index(), per_channel,
+            bands.reset_index().rename_axis(columns=None))
 
 
 def recordings_with_eog(root: Path) -> dict:
@@ -401,7 +409,7 @@ def main() -> None:
                     "harm). No ground truth: more blink removal is better only if outside blinks stays near 0.")
         return
     if args.mask_sensitivity:
-        masks, per_channel = mask_sensitivity(root, args.mc_model)
+        masks, per_channel, bands = mask_sensitivity(root, args.mc_model)
         per_channel = per_channel.sort_values("eegrecon auto: gamma dB")
         quantiles = per_channel.drop(columns="channel").quantile([0.1, 0.5, 0.9]).T
         write_table(per_channel, args.out / "real_data_gamma_channels",
@@ -412,6 +420,11 @@ def main() -> None:
                     "looks like muscle; a change spread over every channel does not. 10th / 50th / 90th percentile "
                     "over channels: " + "; ".join(f"{m}: {q[0.1]:.2f} / {q[0.5]:.2f} / {q[0.9]:.2f} dB"
                                                   for m, q in quantiles.iterrows()) + ".")
+        write_table(bands, args.out / "real_data_gamma_spectrum",
+                    "eegmmidb S001 R01–R04: at which frequencies each method changes the posterior channels "
+                    "(`python benchmarks/real_data.py --mask-sensitivity`)",
+                    "Power change per 10-Hz band, outside the blink mask of `--multichannel`, posterior channels "
+                    "(P*, PO*, O*, Iz), mean over the four runs (the input was notched at 60 Hz).")
         write_table(masks, args.out / "real_data_mask_sensitivity",
                     "eegmmidb S001 R01–R04: is the change outside blinks eye activity the detector missed? "
                     "(`python benchmarks/real_data.py --mask-sensitivity`)",
