@@ -3,6 +3,7 @@
     python benchmarks/pretrained_multichannel.py [--out runs/multichannel] [--minutes 20] [--all-sources]
                                                   [--skip-train] [--sources 4] [--snr-floor -12]
                                                   [--model-kwargs JSON] [--no-bundle] [--ema-decay D]
+                                                  [--background-ratio LO HI]
     python benchmarks/pretrained_multichannel.py --validate CKPT [CKPT ...] [--val-windows 1024]
 
 Clean EEG: eegmat's training subjects (19 channels, plus spherical-spline-interpolated 10-05 electrodes in half
@@ -75,6 +76,8 @@ def validate(stems: list[Path], val: list, courses, n_windows: int, ensemble: bo
         summed = outputs if summed is None else [a + o for a, o in zip(summed, outputs)]
         tc = meta.get("train_config", {})
         what = ", ".join(f"{k} {tc[k]}" for k in ("seed", "ema_decay", "ac_coupling_probability") if tc.get(k))
+        if tc.get("background_ratio") and tuple(tc["background_ratio"]) != cfg.background_ratio:
+            what = ", ".join(filter(None, [what, "background_ratio {:g}–{:g}".format(*tc["background_ratio"])]))
         rows.append((str(stem), what or "seed 0", meta.get("step"), outputs))
     if ensemble:
         rows.append((f"mean of the {len(stems)} outputs", "ensemble", "–", [o / len(stems) for o in summed]))
@@ -109,6 +112,8 @@ def main() -> None:
     ap.add_argument("--ac-coupling-probability", type=float, default=defaults.ac_coupling_probability,
                     help="share of eye artifacts passed through an AC-coupled amplifier's high-pass")
     ap.add_argument("--seed", type=int, default=defaults.seed, help="seed of weights and sampling")
+    ap.add_argument("--background-ratio", type=float, nargs=2, default=defaults.background_ratio,
+                    metavar=("LO", "HI"), help="range of the >30-Hz background's power over the window's beta power")
     ap.add_argument("--ema-decay", type=float, default=defaults.ema_decay,
                     help="exponential moving average of the weights, validated and saved (0: off)")
     ap.add_argument("--validate", type=Path, nargs="+", help="score these checkpoints on one validation set")
@@ -129,7 +134,7 @@ def main() -> None:
                                   snr_range=(args.snr_floor, defaults.snr_range[1]),
                                   regional_probability=args.regional_probability,
                                   ac_coupling_probability=args.ac_coupling_probability, seed=args.seed,
-                                  ema_decay=args.ema_decay)
+                                  ema_decay=args.ema_decay, background_ratio=tuple(args.background_ratio))
     used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
     meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
                               "redistributable": SOURCES[s].redistributable} for s in used],
@@ -150,6 +155,8 @@ def main() -> None:
              + (f" --ac-coupling-probability {cfg.ac_coupling_probability:g}" if cfg.ac_coupling_probability else "")
              + (f" --seed {cfg.seed}" if cfg.seed != defaults.seed else "")
              + (f" --ema-decay {cfg.ema_decay:g}" if cfg.ema_decay else "")
+             + (" --background-ratio {:g} {:g}".format(*cfg.background_ratio)
+                if tuple(cfg.background_ratio) != tuple(defaults.background_ratio) else "")
              + (" --all-sources" if args.all_sources else "") + "`)", "",
              f"- sources: {', '.join(used)}",
              f"- clean windows: eegmat, {100 * cfg.background_probability:g} % of them with the >30-Hz background "
