@@ -292,7 +292,20 @@ def validation_batches(val: list[Recording], courses: Courses, cfg: Multichannel
 
 @torch.no_grad()
 def validation_mse(model: EEGReconMC, batches: list[dict[str, torch.Tensor]]) -> float:
-    """Mean squared error of the model's output against the clean windows (normalised units), eval mode."""
+    """Mean squared error of the model's output against the clean windows (normalised units), eval mode.
+
+    Parameters
+    ----------
+    model : EEGReconMC
+        The network (put in eval mode).
+    batches : list of dict
+        Batches as :func:`validation_batches` returns them.
+
+    Returns
+    -------
+    float
+        MSE averaged over batches.
+    """
     model.eval()
     return float(np.mean([torch.mean((_forward(model, b) - b["clean"]) ** 2).item() for b in batches]))
 
