@@ -33,7 +33,7 @@ from eegrecon.models.multichannel_net import EEGReconMC
 from eegrecon.paths import resolve_data_dir
 from eegrecon.training.multichannel import (
     MultichannelTrainConfig,
-    _forward,
+    forward_batch,
     train_multichannel,
     validation_batches,
 )
@@ -64,6 +64,7 @@ def validate(stems: list[Path], val: list, courses, n_windows: int, ensemble: bo
              "| checkpoint | training | step | val MSE | − first (paired) | no refs | with refs |",
              "|---|---|---|---|---|---|---|"]
     first, summed = None, None
+    refs = np.array(["refs" in b for b in batches])
     rows = []
     for stem in stems:
         stem = stem.with_suffix("") if stem.suffix == ".safetensors" else stem
@@ -72,7 +73,7 @@ def validate(stems: list[Path], val: list, courses, n_windows: int, ensemble: bo
         load_weights(stem, model)
         model.eval()
         with torch.no_grad():
-            outputs = [_forward(model, b) for b in batches]
+            outputs = [forward_batch(model, b) for b in batches]
         summed = outputs if summed is None else [a + o for a, o in zip(summed, outputs)]
         tc = meta.get("train_config", {})
         what = ", ".join(f"{k} {tc[k]}" for k in ("seed", "ema_decay", "ac_coupling_probability") if tc.get(k))
@@ -85,7 +86,6 @@ def validate(stems: list[Path], val: list, courses, n_windows: int, ensemble: bo
         per = _batch_mse(outputs, batches)
         first = per if first is None else first
         diff = per - first
-        refs = np.array(["refs" in b for b in batches])
         lines.append(f"| {name} | {what} | {step} | {per.mean():.4f} ± {per.std(ddof=1) / np.sqrt(len(per)):.4f} | "
                      f"{diff.mean():+.4f} ± {diff.std(ddof=1) / np.sqrt(len(per)):.4f} | {per[~refs].mean():.4f} | "
                      f"{per[refs].mean():.4f} |")

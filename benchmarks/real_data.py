@@ -53,6 +53,12 @@ def band_power(x: np.ndarray, sfreq: float, lo: float, hi: float) -> float:
     return float(p[:, sel].sum(axis=-1).mean())
 
 
+def _db_rows(p_out: np.ndarray, p_in: np.ndarray, f: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Each row's band-power change (output over input PSD rows, summed over [lo, hi) Hz), dB."""
+    sel = (f >= lo) & (f < hi)
+    return 10 * np.log10(np.maximum(p_out[:, sel].sum(axis=-1), 1e-30) / np.maximum(p_in[:, sel].sum(axis=-1), 1e-30))
+
+
 def db(a: float, b: float) -> float:
     return float(10 * np.log10(max(a, 1e-30) / max(b, 1e-30)))
 
@@ -263,14 +269,15 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
             y = den.transform(rec["raw"]).get_data() * 1e6
             outputs = {"eegrecon auto": y - y.mean(axis=0), "ICA + ICLabel": run_ica_iclabel(rec["raw"], names)}
         horizontal = x[[names.index("F7")]] - x[[names.index("F8")]]
-        keep = ~rec["mask"]
-        gamma.append({method: [db(band_power(out[i, keep], sf, 30, 80), band_power(x[i, keep], sf, 30, 80))
-                               for i in range(len(names))] for method, out in outputs.items()})
-        back = rec["back"]
-        spectrum += [{"run": run, "band Hz": f"{lo}-{lo + 10}", "method": method,
-                      "posterior dB": db(band_power(out[back][:, keep], sf, lo, lo + 10),
-                                         band_power(x[back][:, keep], sf, lo, lo + 10))}
-                     for method, out in outputs.items() for lo in range(0, 80, 10)]
+        keep, back = ~rec["mask"], rec["back"]
+        f, p_in = psd(x[:, keep], sf)  # one PSD per signal; bands are sums over it, as in band_power
+        for method, out in outputs.items():
+            p_out = psd(out[:, keep], sf)[1]
+            gamma.append({"method": method, "dB": _db_rows(p_out, p_in, f, 30, 80)})
+            spectrum += [{"run": run, "band Hz": f"{lo}-{lo + 10}", "method": method,
+                          "posterior dB": db(p_out[back][:, (f >= lo) & (f < lo + 10)].sum(axis=-1).mean(),
+                                             p_in[back][:, (f >= lo) & (f < lo + 10)].sum(axis=-1).mean())}
+                         for lo in range(0, 80, 10)]
         for detectors, n_sd, half in settings:
             mask = blink_mask(x[rec["front"]], sf, n_sd, half)
             if detectors != "blinks":
@@ -282,7 +289,8 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
         print(run, "done", flush=True)
     table = pd.DataFrame(rows)
     keys = ["eye detectors", "threshold sd", "margin s", "method"]
-    per_channel = pd.DataFrame({"channel": names, **{f"{m}: gamma dB": np.mean([g[m] for g in gamma], axis=0)
+    per_channel = pd.DataFrame({"channel": names, **{f"{m}: gamma dB": np.mean([g["dB"] for g in gamma
+                                                                                   if g["method"] == m], axis=0)
                                                      for m in outputs}})
     bands = pd.DataFrame(spectrum).pivot_table(index="band Hz", columns="method", values="posterior dB", sort=False)
     return (table.groupby(keys, sort=False).mean(numeric_only=True).reset_index(), per_channel,

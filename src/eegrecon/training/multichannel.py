@@ -256,7 +256,21 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
     return out
 
 
-def _forward(model: EEGReconMC, b: dict[str, torch.Tensor]) -> torch.Tensor:
+def forward_batch(model: EEGReconMC, b: dict[str, torch.Tensor]) -> torch.Tensor:
+    """The model's output on a batch of :func:`make_batch` (references passed when the batch has them).
+
+    Parameters
+    ----------
+    model : EEGReconMC
+        The network, in whichever mode the caller set.
+    b : dict of str to torch.Tensor
+        A batch.
+
+    Returns
+    -------
+    torch.Tensor, shape (B, C, T)
+        Cleaned windows, normalised units.
+    """
     return model(b["noisy"], b["pos"], b.get("refs"), b.get("ref_kinds"))
 
 
@@ -307,7 +321,7 @@ def validation_mse(model: EEGReconMC, batches: list[dict[str, torch.Tensor]]) ->
         MSE averaged over batches.
     """
     model.eval()
-    return float(np.mean([torch.mean((_forward(model, b) - b["clean"]) ** 2).item() for b in batches]))
+    return float(np.mean([torch.mean((forward_batch(model, b) - b["clean"]) ** 2).item() for b in batches]))
 
 
 def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out: Path,
@@ -361,7 +375,7 @@ def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out
             channels = np.sort(rng.choice(n_full, size=k, replace=False))
         batch = make_batch(train, montage, courses, "train", cfg, rng, channels, rng.random() < cfg.ref_probability)
         model.train()
-        pred = _forward(model, batch)
+        pred = forward_batch(model, batch)
         loss = torch.mean((pred - batch["clean"]) ** 2)
         loss = loss + cfg.gate_weight * gate_loss(model.last_gate_logits, batch["noisy"], batch["clean"])
         opt.zero_grad()
