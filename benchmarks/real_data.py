@@ -53,10 +53,15 @@ def band_power(x: np.ndarray, sfreq: float, lo: float, hi: float) -> float:
     return float(p[:, sel].sum(axis=-1).mean())
 
 
+def _band_rows(p: np.ndarray, f: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Each PSD row summed over [lo, hi) Hz."""
+    return p[:, (f >= lo) & (f < hi)].sum(axis=-1)
+
+
 def _db_rows(p_out: np.ndarray, p_in: np.ndarray, f: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Each row's band-power change (output over input PSD rows, summed over [lo, hi) Hz), dB."""
-    sel = (f >= lo) & (f < hi)
-    return 10 * np.log10(np.maximum(p_out[:, sel].sum(axis=-1), 1e-30) / np.maximum(p_in[:, sel].sum(axis=-1), 1e-30))
+    out, inp = _band_rows(p_out, f, lo, hi), _band_rows(p_in, f, lo, hi)
+    return 10 * np.log10(np.maximum(out, 1e-30) / np.maximum(inp, 1e-30))
 
 
 def db(a: float, b: float) -> float:
@@ -275,8 +280,8 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
             p_out = psd(out[:, keep], sf)[1]
             gamma.append({"method": method, "dB": _db_rows(p_out, p_in, f, 30, 80)})
             spectrum += [{"run": run, "band Hz": f"{lo}-{lo + 10}", "method": method,
-                          "posterior dB": db(p_out[back][:, (f >= lo) & (f < lo + 10)].sum(axis=-1).mean(),
-                                             p_in[back][:, (f >= lo) & (f < lo + 10)].sum(axis=-1).mean())}
+                          "posterior dB": db(_band_rows(p_out[back], f, lo, lo + 10).mean(),
+                                             _band_rows(p_in[back], f, lo, lo + 10).mean())}
                          for lo in range(0, 80, 10)]
         for detectors, n_sd, half in settings:
             mask = blink_mask(x[rec["front"]], sf, n_sd, half)
