@@ -19,6 +19,7 @@ from torch import nn
 
 from eegrecon.models.base import DenoisingModel, fill_doc
 from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
+from eegrecon.models.transposed_conv import MatmulConvTranspose1d
 
 
 class SeparableBlock(nn.Module):
@@ -162,9 +163,9 @@ class EEGReconNet(DenoisingModel):
         self.fine_in = nn.Sequential(*(SeparableBlock(width, kernel) for _ in range(fine_blocks)))
         self.down = nn.Conv1d(width, context, 4, stride=4)
         self.context = nn.Sequential(*(SeparableBlock(context, kernel, d) for d in dilations))
-        self.up = nn.ConvTranspose1d(context, width, 4, stride=4)
+        self.up = MatmulConvTranspose1d(context, width, 4, 4)
         self.fine_out = nn.Sequential(*(SeparableBlock(width, kernel) for _ in range(fine_blocks)))
-        self.decoder = nn.ConvTranspose1d(width, 1, 8, stride=4, padding=2)
+        self.decoder = MatmulConvTranspose1d(width, 1, 8, 4, padding=2)
         self.gate_head = nn.Conv1d(width, 1, 1) if gated else None
         self.last_gate_logits: torch.Tensor | None = None  # of the last forward pass (the training loss reads it)
 

@@ -27,6 +27,7 @@ from torch import nn
 from eegrecon.models.base import DenoisingModel, fill_doc
 from eegrecon.models.eegrecon_net import SeparableBlock
 from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
+from eegrecon.models.transposed_conv import MatmulConvTranspose1d
 
 #: reference-channel kinds the model understands (index = embedding row)
 REF_KINDS = ("eog", "ecg")
@@ -179,9 +180,9 @@ class EEGReconMC(DenoisingModel):
         self.position = nn.Sequential(nn.Linear(3, dim), nn.GELU(), nn.Linear(dim, dim))
         self.unknown_position = nn.Parameter(torch.zeros(dim))
         self.ref_kind = nn.Embedding(len(REF_KINDS), dim)
-        self.up = nn.ConvTranspose1d(dim, width, context_stride, stride=context_stride)
+        self.up = MatmulConvTranspose1d(dim, width, context_stride, context_stride)
         self.fine_out = SeparableBlock(width, kernel)
-        self.decoder = nn.ConvTranspose1d(width, 2 if sources else 1, 8, stride=4, padding=2)
+        self.decoder = MatmulConvTranspose1d(width, 2 if sources else 1, 8, 4, padding=2)
         self.subspace = SourceSubspace(dim, sources) if sources else None
         self.gate_head = nn.Conv1d(width, 1, 1)
         self.last_gate_logits: torch.Tensor | None = None
