@@ -121,6 +121,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=defaults.seed, help="seed of weights and sampling")
     ap.add_argument("--background-ratio", type=float, nargs=2, default=defaults.background_ratio,
                     metavar=("LO", "HI"), help="range of the >30-Hz background's power over the window's beta power")
+    ap.add_argument("--line-probability", type=float, default=defaults.line_probability,
+                    help="share of contaminated windows with residual 50/60-Hz mains")
     ap.add_argument("--ema-decay", type=float, default=defaults.ema_decay,
                     help="exponential moving average of the weights, validated and saved (0: off)")
     ap.add_argument("--validate", type=Path, nargs="+", help="score these checkpoints on one validation set")
@@ -143,14 +145,16 @@ def main() -> None:
                                   snr_range=(args.snr_floor, defaults.snr_range[1]),
                                   regional_probability=args.regional_probability,
                                   ac_coupling_probability=args.ac_coupling_probability, seed=args.seed,
-                                  ema_decay=args.ema_decay, background_ratio=tuple(args.background_ratio))
+                                  ema_decay=args.ema_decay, background_ratio=tuple(args.background_ratio),
+                                  line_probability=args.line_probability)
     used = ["eegmat"] + [s for names in courses.sources.values() for s in names]
     meta = {"data_sources": [{"name": s, "family": SOURCES[s].family, "licence": SOURCES[s].licence,
                               "redistributable": SOURCES[s].redistributable} for s in used],
             "train_subjects": sorted({r.group for r in splits["train"]}),
             "snr_protocol": {"definition": "rms, at the most contaminated channel",
                              "train_range_db": list(cfg.snr_range)},
-            "window_s": 2.0, "artifact_types": ["eog", "emg", "ecg", "pop", "drift", "line"]}
+            "window_s": 2.0,
+            "artifact_types": ["eog", "emg", "ecg", "pop", "drift"] + (["line"] if cfg.line_probability else [])}
     stem = args.out / "best"
     if not args.skip_train:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -165,6 +169,8 @@ def main() -> None:
              + (f" --ac-coupling-probability {cfg.ac_coupling_probability:g}" if cfg.ac_coupling_probability else "")
              + (f" --seed {cfg.seed}" if cfg.seed != defaults.seed else "")
              + (f" --ema-decay {cfg.ema_decay:g}" if cfg.ema_decay else "")
+             + (f" --line-probability {cfg.line_probability:g}"
+                if cfg.line_probability != defaults.line_probability else "")
              + (" --background-ratio {:g} {:g}".format(*cfg.background_ratio)
                 if tuple(cfg.background_ratio) != tuple(defaults.background_ratio) else "")
              + (" --all-sources" if args.all_sources else "") + "`)", "",

@@ -11,10 +11,11 @@ class MatmulConvTranspose1d(nn.ConvTranspose1d):
     """:class:`torch.nn.ConvTranspose1d` whose kernel is a multiple of its stride, computed without oneDNN's kernel.
 
     Same parameters and state dict as ``nn.ConvTranspose1d`` (checkpoints load unchanged) and the same output to
-    float rounding (in training mode it is ``nn.ConvTranspose1d``'s own kernel). Why: on CPU, oneDNN's transposed convolution with few output channels is slow, above all on
-    the channels-last features :func:`~eegrecon.models.eegrecon_net.run_blocks` hands it (0.6 of 1.6 s of the
-    multichannel Denoiser on a minute of 64 channels); here every input frame is one row of a
-    ``(N·L, C_in) @ (C_in, K·C_out)`` matmul and the ``K / stride`` taps that overlap are summed with shifts.
+    float rounding; in training mode it is ``nn.ConvTranspose1d``'s own kernel. Why: on CPU, oneDNN's transposed
+    convolution with few output channels is slow, above all on the channels-last features
+    :func:`~eegrecon.models.eegrecon_net.run_blocks` hands it (0.6 of 1.6 s of the multichannel Denoiser on a minute
+    of 64 channels); here every input frame is one row of a ``(N·L, C_in) @ (C_in, K·C_out)`` matmul and the
+    ``K / stride`` taps that overlap are summed with shifts.
 
     Shapes: (N, C_in, L) → (N, C_out, (L − 1)·stride − 2·padding + K), returned as a transposed view of
     channels-last memory at inference (what the next separable block wants).

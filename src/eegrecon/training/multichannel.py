@@ -23,7 +23,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from eegrecon.data.background import add_background
 from eegrecon.data.montage import spline_matrix, standard_positions
-from eegrecon.data.multichannel import REF_CHANNELS, Courses, Recording, contaminate
+from eegrecon.data.multichannel import MIX_PROBABILITIES, REF_CHANNELS, Courses, Recording, contaminate
 from eegrecon.data.topography import TopographyBank
 from eegrecon.inference import joint_scale
 from eegrecon.models.checkpoint import save_weights
@@ -78,6 +78,9 @@ class MultichannelTrainConfig(BaseModel):
     background_ratio : (float, float)
         Its power in 30–80 Hz over the window's 13–30-Hz power (log-uniform range). 0.1–2 (median ≈ 0.45) brackets
         real recordings' 0.4–0.6 (eegmmidb); the earlier 0.05–1 taught the model to take real gamma at 50–70 Hz.
+    line_probability : float
+        Share of contaminated windows that get residual mains (a 50- or 60-Hz sinusoid with a random topography,
+        :func:`~eegrecon.data.multichannel.contaminate`); the other components keep :data:`MIX_PROBABILITIES`.
     val_windows : int
         Fixed validation windows (:func:`validation_batches`: val subjects, the same for every ``seed``).
     ema_decay : float
@@ -106,6 +109,7 @@ class MultichannelTrainConfig(BaseModel):
     clean_fraction: float = 0.15
     background_probability: float = Field(0.8, ge=0, le=1)
     background_ratio: tuple[float, float] = (0.1, 2.0)
+    line_probability: float = Field(MIX_PROBABILITIES["line"], ge=0, le=1)
     val_windows: int = 192
     ema_decay: float = Field(0.0, ge=0, lt=1)
     seed: int = 0
@@ -247,7 +251,7 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
         x = montage.expand(_window(recs, cfg.n_times, rng))
         if rng.random() < cfg.background_probability:
             x = add_background(x, montage.bank, courses.sfreq, rng, cfg.background_ratio)
-        families = {} if rng.random() < cfg.clean_fraction else None
+        families = {} if rng.random() < cfg.clean_fraction else {**MIX_PROBABILITIES, "line": cfg.line_probability}
         mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families,
                           ac_coupling=cfg.ac_coupling_probability)
         y, c = mix.noisy[channels], mix.clean[channels]
