@@ -6,7 +6,7 @@ import torch
 
 from eegrecon.data.montage import positions_from_names
 from eegrecon.models.checkpoint import load_weights, save_weights
-from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC, SourceSubspace
+from eegrecon.models.multichannel_net import REF_KINDS, ChannelAttention, EEGReconMC, SourceSubspace
 
 NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
          "Cz", "Pz"]
@@ -139,3 +139,18 @@ def test_source_subspace_fits_the_topography_of_a_given_source():
     # no source material: nothing is fitted
     with torch.no_grad():
         assert head(x, torch.zeros_like(material), torch.zeros(2, n_chans + 1, 8)).abs().max() == 0
+
+
+def test_channel_attention_inference_path_equals_multihead_attention():
+    torch.manual_seed(3)
+    block = ChannelAttention(24, 4)
+    for p in block.parameters():
+        p.data.normal_(0.0, 0.3)
+    tokens, where = torch.randn(5, 11, 24), torch.randn(1, 11, 24).expand(5, 11, 24)
+    with torch.no_grad():
+        trained_path = block.train()(tokens, where)  # no dropout: training mode differs only in the code path
+        fused = block.eval()(tokens, where)
+        h = block.norm(tokens)
+        expected = block.attn(h + where, h + where, h, need_weights=False)[0]
+        torch.testing.assert_close(block._attend(h + where, h), expected, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(fused, trained_path, atol=1e-5, rtol=1e-5)

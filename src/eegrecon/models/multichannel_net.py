@@ -86,8 +86,24 @@ class ChannelAttention(nn.Module):
         """
         h = self.norm(tokens)
         qk = h + where
-        tokens = tokens + self.attn(qk, qk, h, need_weights=False)[0]
+        mixed = self.attn(qk, qk, h, need_weights=False)[0] if self.training else self._attend(qk, h)
+        tokens = tokens + mixed
         return tokens + self.ff(tokens)
+
+    def _attend(self, qk: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """``self.attn(qk, qk, h)`` at inference with the query and key projections in one matmul.
+
+        nn.MultiheadAttention projects query, key and value separately unless all three are one tensor; here
+        query and key are, so one (N·n_tokens, dim) @ (dim, 2·dim) matmul serves both. Same result to float rounding.
+        """
+        attn = self.attn
+        n, t, dim = qk.shape
+        heads = attn.num_heads
+        weight, bias = attn.in_proj_weight, attn.in_proj_bias
+        q, k = F.linear(qk, weight[:2 * dim], bias[:2 * dim]).view(n, t, 2, heads, dim // heads).permute(2, 0, 3, 1, 4)
+        v = F.linear(h, weight[2 * dim:], bias[2 * dim:]).view(n, t, heads, dim // heads).transpose(1, 2)
+        out = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(n, t, dim)
+        return attn.out_proj(out)
 
 
 class SourceSubspace(nn.Module):
