@@ -19,17 +19,41 @@ PRECISIONS = ("auto", "float32", "bfloat16")
 
 
 def native_bf16() -> bool:
-    """Whether this CPU computes bfloat16 natively (oneDNN says so); emulated bf16 is slower than float32.
+    """Whether this CPU computes bfloat16 natively (AVX-512-BF16 or AMX); emulated bf16 is slower than float32.
+
+    oneDNN's own check (``torch.ops.mkldnn._is_mkldnn_bf16_supported``) is True on any AVX-512 CPU, where it runs
+    bf16 by conversion: there the multichannel Denoiser took 1.06 s per minute of 64 channels in bf16 and 0.78 s
+    in float32. So the CPU's own flags decide.
 
     Returns
     -------
     bool
-        True on CPUs with AVX-512-BF16 or AMX.
+        True on CPUs with AVX-512-BF16 or AMX (and a oneDNN build that uses them).
     """
     try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+            return False
     except (AttributeError, RuntimeError):  # pragma: no cover - older or non-oneDNN builds
         return False
+    return bool({"avx512_bf16", "amx_tile", "amx_bf16"} & cpu_flags())
+
+
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags as torch reports them (its ``torch.cpu`` checks), else from /proc/cpuinfo.
+
+    Returns
+    -------
+    set of str
+        Flags such as ``"avx512_bf16"`` and ``"amx_tile"`` that are present; empty when neither source answers.
+    """
+    checks = {"avx512_bf16": "_is_avx512_bf16_supported", "amx_tile": "_is_amx_tile_supported"}
+    if all(hasattr(torch.cpu, name) for name in checks.values()):
+        return {flag for flag, name in checks.items() if getattr(torch.cpu, name)()}
+    try:  # pragma: no cover - torch builds without those checks
+        with open("/proc/cpuinfo") as fh:
+            return {word for line in fh if line.startswith("flags") for word in line.split()}
+    except OSError:  # pragma: no cover - not Linux
+        return set()
 
 
 def resolve_precision(precision: str) -> str:
