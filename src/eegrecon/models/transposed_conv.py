@@ -38,7 +38,20 @@ class MatmulConvTranspose1d(nn.ConvTranspose1d):
         super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=padding)
 
     def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
-        """Upsample ``x`` of shape (N, C_in, L); ``output_size`` is not supported (always None)."""
+        """Upsample the features.
+
+        Parameters
+        ----------
+        x : torch.Tensor, shape (N, C_in, L)
+            Features.
+        output_size : None
+            Not supported (``nn.ConvTranspose1d``'s way to pick among output lengths); must be None.
+
+        Returns
+        -------
+        torch.Tensor, shape (N, C_out, (L − 1)·stride − 2·padding + K)
+            The transposed convolution.
+        """
         if output_size is not None:
             raise ValueError("MatmulConvTranspose1d does not take output_size")
         if self.training:  # training keeps oneDNN's kernel: no faster here, and earlier runs stay reproducible
