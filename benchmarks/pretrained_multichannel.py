@@ -154,7 +154,7 @@ def main() -> None:
             "snr_protocol": {"definition": "rms, at the most contaminated channel",
                              "train_range_db": list(cfg.snr_range)},
             "window_s": 2.0,
-            "artifact_types": ["eog", "emg", "ecg", "pop", "drift"] + (["line"] if cfg.line_probability else [])}
+            "artifact_types": [kind for kind, p in cfg.mix_probabilities.items() if p]}
     stem = args.out / "best"
     if not args.skip_train:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -22,14 +22,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from multichannel import labelled_paths  # beside this script
-from real_data import prepared_eegmmidb  # beside this script
-from scipy import signal
+from real_data import _band_rows, prepared_eegmmidb  # beside this script
 
 from eegrecon import Denoiser
+from eegrecon.metrics import psd
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 
 OUT = Path(__file__).resolve().parent / "results"
+
+
+def with_data(raw, data: np.ndarray, sfreq: float | None = None):
+    """A Raw with ``raw``'s channels and positions holding ``data`` (volts), declared at ``sfreq`` (default: raw's)."""
+    import mne
+
+    info = raw.info if sfreq is None else mne.create_info(raw.ch_names, sfreq, "eeg")
+    out = mne.io.RawArray(data, info, verbose="error")
+    if sfreq is not None:
+        out.set_montage(raw.get_montage(), verbose="error")
+    return out
 
 
 def removed_share(den: Denoiser, raw, freqs: list[float], amplitude: float, topographies: int) -> dict[float, float]:
@@ -46,33 +57,18 @@ def removed_share(den: Denoiser, raw, freqs: list[float], amplitude: float, topo
         shares = []
         for g in gains:
             s = amplitude * rms * np.outer(g, np.sin(2 * np.pi * f0 * raw.times))
-            noisy = raw.copy()
-            noisy._data = x + s
-            extra = (x + s - den.transform(noisy).get_data()) - base_removed
+            extra = (x + s - den.transform(with_data(raw, x + s)).get_data()) - base_removed
             shares.append(float(np.sum(extra * s) / np.sum(s * s)))
         out[f0] = float(np.mean(shares))
     return out
 
 
 def band_change(den: Denoiser, raw, channels: list[int], bands: list[tuple[float, float]]) -> list[float]:
-    """Power change, dB, output vs input, at ``channels`` per band (Welch, 2-s segments)."""
-    x = raw.get_data()[channels]
-    y = den.transform(raw.copy()).get_data()[channels]
+    """Power change, dB, output vs input, at ``channels`` per band (the package's PSD, eegrecon.metrics.psd)."""
     sf = raw.info["sfreq"]
-    f, px = signal.welch(x, sf, nperseg=int(2 * sf))
-    _, py = signal.welch(y, sf, nperseg=int(2 * sf))
-    return [float(10 * np.log10(py[:, (f >= lo) & (f < hi)].mean() / px[:, (f >= lo) & (f < hi)].mean()))
-            for lo, hi in bands]
-
-
-def relabelled(raw, sfreq: float):
-    """The same samples declared at ``sfreq`` Hz (every frequency in the data scales by sfreq / true rate)."""
-    import mne
-
-    info = mne.create_info(raw.ch_names, sfreq, "eeg")
-    out = mne.io.RawArray(raw.get_data(), info, verbose="error")
-    out.set_montage(raw.get_montage(), verbose="error")
-    return out
+    f, px = psd(raw.get_data()[channels], sf)
+    _, py = psd(den.transform(raw.copy()).get_data()[channels], sf)
+    return [float(10 * np.log10(_band_rows(py, f, lo, hi).sum() / _band_rows(px, f, lo, hi).sum())) for lo, hi in bands]
 
 
 def main() -> None:
@@ -101,7 +97,7 @@ def main() -> None:
     bands = [(lo, lo + 4.0) for lo in np.arange(40.0, 80.0, 4.0)]
     for label, den in dens.items():
         for sf in args.relabel:
-            change = band_change(den, relabelled(raw, sf), posterior, bands)
+            change = band_change(den, with_data(raw, raw.get_data(), sf), posterior, bands)
             rows.append({"model": label, "table": f"declared at {sf:g} Hz (notch at {60 * sf / 160:g} Hz)",
                          **{f"{lo:g}-{hi:g} Hz": v for (lo, hi), v in zip(bands, change)}})
     df = pd.DataFrame(rows)

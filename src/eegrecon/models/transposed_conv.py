@@ -61,9 +61,8 @@ class MatmulConvTranspose1d(nn.ConvTranspose1d):
         taps = k // s
         weight = self.weight.permute(0, 2, 1).reshape(c_in, k * c_out)  # columns ordered (tap, phase, c_out)
         z = (x.transpose(1, 2).reshape(n * length, c_in) @ weight).view(n, length, taps, s, c_out)
-        full = None
-        for q in range(taps):  # tap q of frame l lands on output block l + q
-            part = F.pad(z[:, :, q].reshape(n, length * s, c_out), (0, 0, q * s, (taps - 1 - q) * s))
-            full = part if full is None else full + part
+        # tap q of frame l lands on output block l + q
+        full = sum(F.pad(z[:, :, q].reshape(n, length * s, c_out), (0, 0, q * s, (taps - 1 - q) * s))
+                   for q in range(taps))
         out = full[:, p:full.shape[1] - p] + self.bias
         return out.transpose(1, 2)

@@ -115,6 +115,12 @@ class MultichannelTrainConfig(BaseModel):
     seed: int = 0
     model_kwargs: dict = Field(default_factory=dict)
 
+    @property
+    def mix_probabilities(self) -> dict[str, float]:
+        """Probability of each artifact component in a contaminated window (:data:`MIX_PROBABILITIES`, with
+        ``line_probability`` for residual mains)."""
+        return {**MIX_PROBABILITIES, "line": self.line_probability}
+
 
 @dataclass
 class TrainingMontage:
@@ -247,11 +253,12 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
         ``noisy``, ``clean`` (B, C, T), ``pos`` (C, 3), and ``refs`` (B, 3, T), ``ref_kinds`` (3,) when asked.
     """
     noisy, clean, refs = [], [], []
+    mixture = cfg.mix_probabilities
     for _ in range(cfg.batch):
         x = montage.expand(_window(recs, cfg.n_times, rng))
         if rng.random() < cfg.background_probability:
             x = add_background(x, montage.bank, courses.sfreq, rng, cfg.background_ratio)
-        families = {} if rng.random() < cfg.clean_fraction else {**MIX_PROBABILITIES, "line": cfg.line_probability}
+        families = {} if rng.random() < cfg.clean_fraction else mixture
         mix = contaminate(x, montage.bank, courses, split, rng.uniform(*cfg.snr_range), rng, families,
                           ac_coupling=cfg.ac_coupling_probability)
         y, c = mix.noisy[channels], mix.clean[channels]
