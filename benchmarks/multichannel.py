@@ -59,6 +59,8 @@ BANDS = {"delta": (1, 4), "theta": (4, 8), "alpha": (8, 13), "beta": (13, 30), "
 SFREQ = 256.0
 #: the model with reference channels but without the Denoiser's regression on them (the network alone)
 NETWORK_ONLY = "eegrecon multichannel + refs, network only"
+#: the Denoiser without its source-space step (eegrecon.artifact_sources): the network's own removal
+NO_SOURCES = "eegrecon multichannel, network's removal (artifact_sources=0)"
 #: background level of the '+bg' cases: 30–80 Hz power over 13–30 Hz power (eegmmidb S001R01 has ~0.5)
 BENCH_BACKGROUND = (0.5, 0.5)
 
@@ -86,11 +88,14 @@ def eeg_out(raw, names: list[str]) -> np.ndarray:
     return x - x.mean(axis=0)
 
 
-def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0, reference_regression: bool = True):
+def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0, reference_regression: bool = True,
+                 sources: int | None = None):
+    """The Denoiser as a method; ``sources``: its artifact_sources (None: the Denoiser's default)."""
     from eegrecon import Denoiser
 
+    kw = {} if sources is None else {"artifact_sources": sources}
     den = Denoiser(model, line_freq=None, overlap=overlap, refit_components=refit,
-                   reference_regression=reference_regression).fit()
+                   reference_regression=reference_regression, **kw).fit()
 
     def run(raw, names):
         return eeg_out(den.transform(raw), names)
@@ -304,6 +309,8 @@ def main() -> None:
         "eegrecon multichannel": (run_denoiser(args.mc_model, args.overlap, args.refit), False),
         "eegrecon multichannel + refs": (run_denoiser(args.mc_model, args.overlap, args.refit), True),
         NETWORK_ONLY: (run_denoiser(args.mc_model, args.overlap, args.refit, reference_regression=False), True),
+        NO_SOURCES: (run_denoiser(args.mc_model, args.overlap, args.refit, sources=0), False),
+        NO_SOURCES + " + refs": (run_denoiser(args.mc_model, args.overlap, args.refit, sources=0), True),
         "ICA + ICLabel": (run_ica_iclabel, False),
         "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)": (lambda raw, names: run_ica_iclabel(raw, names, 0.8), False),
         "ICA + find_bads_eog (EOG ch.)": (run_ica_eog, True),
@@ -371,7 +378,7 @@ def _fmt(df: pd.DataFrame) -> str:
 
 def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: int, path: Path) -> None:
     order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
-             NETWORK_ONLY,
+             NETWORK_ONLY, NO_SOURCES, NO_SOURCES + " + refs",
              *[f"eegrecon multichannel ({lab}){refs}" for lab in args.extra_labels for refs in ("", " + refs")],
              "ICA + ICLabel", "ICA + ICLabel (eye/muscle/heart p ≥ 0.8)", "ICA + find_bads_eog (EOG ch.)",
              "ASR cutoff 5", "ASR cutoff 20",

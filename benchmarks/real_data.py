@@ -227,6 +227,7 @@ def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R0
     from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
 
     methods = {"eegrecon auto": Denoiser(model, line_freq=None).fit(),
+               "eegrecon auto, artifact_sources=0": Denoiser(model, line_freq=None, artifact_sources=0).fit(),
                "eegrecon auto, refit_components=1": Denoiser(model, line_freq=None, refit_components=1).fit(),
                "eegrecon single-channel": Denoiser(DEFAULT_MODEL, line_freq=None).fit()}
     rows = []

@@ -169,8 +169,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             above_band: str = typer.Option("keep", "--above-band", help="content above the model's band (115 Hz "
                                            "for 256-Hz models) in faster recordings: 'keep' it as recorded "
                                            "(default) or 'lowpass' the output there"),
-            chunk_s: float = typer.Option(120.0, "--chunk-s", help="seconds cleaned at once: memory grows with it, "
-                                          "the output does not depend on it"),
+            chunk_s: float = typer.Option(120.0, "--chunk-s", help="seconds cleaned at once: memory grows with it; "
+                                          "the output depends on it only through the multichannel model's "
+                                          "per-chunk fits (--artifact-sources, --refit-components, reference "
+                                          "regression)"),
             precision: str = typer.Option("auto", "--precision", help="network arithmetic: 'auto' (bfloat16 where "
                                           "the CPU computes it natively), 'float32' or 'bfloat16'"),
             overlap: float = typer.Option(0.5, "--overlap", help="overlap of consecutive model windows, in [0, 1): "
@@ -179,6 +181,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                                                  "regress the output on the K strongest courses of the artifact the "
                                                  "network removed, per chunk (ICA-like blink removal on real "
                                                  "recordings; 0: off; docs/multichannel.md)"),
+            artifact_sources: int = typer.Option(2, "--artifact-sources", help="multichannel model only: clean the "
+                                                 "K strongest artifact topographies of the network's removal in "
+                                                 "source space (beamformed, cleaned in time) during artifact events "
+                                                 "(0: off; docs/multichannel.md)"),
             reference_regression: bool = typer.Option(True, "--reference-regression/--no-reference-regression",
                                                       help="multichannel model with EOG/ECG channels: regress the "
                                                       "EEG on them where the network's own artifact estimate "
@@ -208,7 +214,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         results = clean_files(inputs, out, model, n_jobs, overwrite, report,
                               on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
                               above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap,
-                              refit_components=refit_components, reference_regression=reference_regression)
+                              refit_components=refit_components, reference_regression=reference_regression,
+                              artifact_sources=artifact_sources)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -221,6 +228,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         if chosen:
             kind = "multichannel" if chosen.get("multichannel") else "each channel alone"
             extra.append(f"model {chosen.get('name')} ({kind}): {chosen.get('reason')}")
+        if r.get("artifact_sources"):
+            extra.append(f"artifact sources cleaned in source space over each chunk: {r['artifact_sources']}")
         if r.get("artifact_refit"):
             extra.append(f"artifact refit over each chunk: {r['artifact_refit']} course(s)")
         for kind, used in (r.get("reference_regression") or {}).items():

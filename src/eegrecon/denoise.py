@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.signal import welch
 
+from eegrecon.artifact_sources import clean_in_source_space
 from eegrecon.data.mains import SpectrumAccumulator, detect_line_noise
 from eegrecon.data.preprocess import bandpass, hop_for, notch
 from eegrecon.data.validate import ChannelStats, channel_names, check_finite, check_units
@@ -251,8 +252,10 @@ class Denoiser(Estimator):
         the share of the input's power above it.
     chunk_s : float or None
         Seconds of signal cleaned at once (plus the context the windows and filters need). Memory grows with it,
-        the result does not: chunked and whole-signal outputs are equal (up to float32 rounding in the network,
-        which sees different batches). None: the whole signal at once.
+        the network's result does not: chunked and whole-signal outputs are equal (up to float32 rounding in the
+        network, which sees different batches), except for the multichannel model's fits over each chunk
+        (``artifact_sources``, ``refit_components``, the reference regression), which then differ slightly.
+        None: the whole signal at once.
     precision : {"auto", "float32", "bfloat16"}
         Arithmetic of a network's forward pass. ``"auto"`` (default): bfloat16 autocast where the CPU computes it
         natively (AVX-512-BF16/AMX; 1.5× faster, benchmark CC equal to float32 to 3 decimals and SNR within
@@ -263,6 +266,14 @@ class Denoiser(Estimator):
         where the network acted (:func:`~eegrecon.refit.artifact_refit`; a recording-level fit like EOG
         regression's, with the network's artifact as the regressor). 0 (default): off. Because the fit is per chunk,
         chunked and whole-signal outputs then differ slightly.
+    artifact_sources : int
+        Multichannel model only (default 2): over each chunk, the ``k`` dominant topographies of the artifact the
+        network removed are beamformed out of all channels, the single-channel model cleans the resulting source
+        courses in time, and during artifact events that replaces the network's removal along those topographies
+        (:func:`~eegrecon.artifact_sources.clean_in_source_space`). Outside events the output is the network's;
+        where its gate was closed, the input. Not used when the recording has EOG/ECG channels (the network and
+        the reference regression then have the artifact's waveform; on EOG they did better without it). 0: off.
+        Per chunk, so chunked and whole-signal outputs then differ slightly. ``report_["artifact_sources"]``.
     reference_regression : bool
         Multichannel model with EOG/ECG channels only (default True): where the network's own artifact estimate
         agrees with a linear regression of the EEG on a kind of reference channel over the chunk, that regression
@@ -288,7 +299,8 @@ class Denoiser(Estimator):
     def __init__(self, model: str | Path | Any = "auto", overlap: float = 0.5, picks: str | list = "eeg",
                  units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
-                 precision: str = "auto", refit_components: int = 0, reference_regression: bool = True):
+                 precision: str = "auto", refit_components: int = 0, reference_regression: bool = True,
+                 artifact_sources: int = 2):
         self.model = model
         self.overlap = overlap
         self.picks = picks
@@ -301,6 +313,7 @@ class Denoiser(Estimator):
         self.precision = precision
         self.refit_components = refit_components
         self.reference_regression = reference_regression
+        self.artifact_sources = artifact_sources
 
     def _is_fitted(self) -> bool:
         return hasattr(self, "method_")
@@ -323,6 +336,9 @@ class Denoiser(Estimator):
         if isinstance(self.refit_components, bool) or not isinstance(self.refit_components, int | np.integer) \
                 or self.refit_components < 0:
             raise OptionError(f"refit_components must be a whole number ≥ 0 (0: off), got {self.refit_components!r}")
+        if isinstance(self.artifact_sources, bool) or not isinstance(self.artifact_sources, int | np.integer) \
+                or self.artifact_sources < 0:
+            raise OptionError(f"artifact_sources must be a whole number ≥ 0 (0: off), got {self.artifact_sources!r}")
         if not isinstance(self.reference_regression, bool | np.bool_):
             raise OptionError(f"reference_regression must be True or False, got {self.reference_regression!r}")
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
@@ -359,6 +375,18 @@ class Denoiser(Estimator):
             self.multichannel_method_ = self._load(MULTICHANNEL_MODEL)
         return self.multichannel_method_
 
+    def _course_cleaner(self, sfreq: float):
+        """Source courses at ``sfreq`` → cleaned by the single-channel model (for :mod:`eegrecon.artifact_sources`)."""
+        if _is_multichannel(self.method_):
+            if getattr(self, "course_method_", None) is None:
+                self.course_method_ = self._load(DEFAULT_MODEL)
+            method = self.course_method_
+        else:
+            method = self.method_
+        fn = lambda w: method.denoise(w, float(method.sfreq))  # noqa: E731
+        return lambda s: denoise_signals(s, sfreq, fn, float(method.sfreq), int(method.n_times), self.overlap,
+                                         self.batch_size)
+
     def _choose(self, method: Method, joint: JointInput | None, reason: str, references: list[str]) -> None:
         """Run ``method`` (with ``joint`` when multichannel) and say so in the report."""
         self._use(method, joint)
@@ -366,6 +394,7 @@ class Denoiser(Estimator):
                                  "multichannel": joint is not None, "reason": reason}
         self.report_["references"] = references
         self.report_["artifact_refit"] = self.refit_components if joint is not None else 0
+        self.report_["artifact_sources"] = self.artifact_sources if joint is not None else 0
         self.report_["reference_regression"] = {} if self.reference_regression and references else None
 
     def _select(self, info, picks: np.ndarray) -> list[int]:
@@ -471,6 +500,9 @@ class Denoiser(Estimator):
                             self.batch_size, start=start + lo, joint=joint)
         if joint and self.reference_regression and x.shape[0] > joint:
             x, y = self._regress_references(x, y, sfreq, start, lo, hi, joint)
+        if joint and self.artifact_sources and x.shape[0] == joint:  # with references the network has the waveform
+            y[:joint] = clean_in_source_space(x[:joint, lo:hi], y[:joint], self.artifact_sources,
+                                              self._course_cleaner(sfreq), sfreq)
         if joint and self.refit_components:
             y[:joint] -= artifact_refit(x[:joint, lo:hi], y[:joint], self.refit_components)
         if self._lowpasses(sfreq):

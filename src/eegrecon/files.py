@@ -180,7 +180,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
                report: bool = False, line_freq: float | str | None = "auto", ensemble: bool = False,
                above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto",
                overlap: float = 0.5, refit_components: int = 0,
-               reference_regression: bool = True) -> CleanResult:
+               reference_regression: bool = True, artifact_sources: int = 2) -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -213,6 +213,9 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     reference_regression : bool
         Multichannel model with EOG/ECG channels: regression on them where the network agrees (see
         :class:`~eegrecon.denoise.Denoiser`; default on).
+    artifact_sources : int
+        Multichannel model: artifact topographies cleaned in source space (see :class:`~eegrecon.denoise.Denoiser`;
+        0: off).
 
     Returns
     -------
@@ -230,7 +233,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
     den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s,
                    precision=precision, overlap=overlap, refit_components=refit_components,
-                   reference_regression=reference_regression).fit()
+                   reference_regression=reference_regression, artifact_sources=artifact_sources).fit()
     plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
     layout = _brainvision_plan(raw, path) if fmt == "brainvision" and _suffix(path) == ".vhdr" else None
     if plan is not None:
@@ -262,7 +265,8 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
                 report: bool = False, on_done=None, line_freq: float | str | None = "auto",
                 ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
                 precision: str = "auto", overlap: float = 0.5,
-                refit_components: int = 0, reference_regression: bool = True) -> list[CleanResult | Exception]:
+                refit_components: int = 0, reference_regression: bool = True,
+                artifact_sources: int = 2) -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
 
     With ``n_jobs`` > 1 each process gets ``cores // n_jobs`` PyTorch threads (at least 1), so that processes
@@ -275,7 +279,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
     out_dir : Path
         Output folder.
     model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision, overlap, refit_components, \
-    reference_regression
+    reference_regression, artifact_sources
         As for :func:`clean_file`.
     n_jobs : int
         Files cleaned at once.
@@ -299,7 +303,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
             torch.set_num_threads(threads)
         try:
             return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band, chunk_s,
-                              precision, overlap, refit_components, reference_regression)
+                              precision, overlap, refit_components, reference_regression, artifact_sources)
         except EegreconError as exc:
             return exc
 

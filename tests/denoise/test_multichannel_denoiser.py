@@ -84,6 +84,7 @@ def test_a_closed_gate_returns_the_recording_bit_for_bit(sfreq, refit):
     den = Denoiser(_closed_gate_model(), line_freq=None, refit_components=refit).fit()
     out = den.transform(raw)
     assert den.report_["model"]["multichannel"] and den.report_["artifact_refit"] == refit
+    assert den.report_["artifact_sources"] == 2  # on by default, and a closed gate still returns the input
     np.testing.assert_array_equal(out.get_data(), raw.get_data())
 
 

@@ -1,0 +1,147 @@
+"""Artifact sources: beamform the multichannel network's artifact topographies, clean their courses in time.
+
+The multichannel network judges 2 s at a time and carries each artifact's waveform from channel to channel only
+through a rank-4 fit per window. A blink's topography is the same for minutes, though, and once it is known the
+best linear estimate of the blink's course is a spatial filter over every channel (a linearly constrained minimum
+variance beamformer: unit gain on the topography, least power from everything else). That course still holds
+some brain activity (what the filter cannot null), but the artifact dominates it, and in one course a blink is
+easy to tell from EEG in time: the single-channel model does exactly that. The steps, per stretch of signal:
+
+1. the artifact the network removed, ``R = x − y`` in average reference, gives the ``k`` dominant topographies
+   ``A`` (n_chans, k) over the stretch;
+2. the beamformer ``W = (Aᵀ C⁻¹ A)⁻¹ Aᵀ C⁻¹``, ``C`` the channel covariance of what the network kept, ``x − R``
+   (its estimate of the brain activity; ridge 1e-3 of the mean eigenvalue), gives the source courses ``s = W x``.
+   With the input's own covariance, a topography slightly off the true one makes the filter cancel the artifact
+   (on real eegmmidb blinks it passed half of them);
+3. the single-channel model cleans each course; what it removes, ``a = s − clean(s)``, is each source's
+   artifact, and ``A a`` replaces the network's own removal ``R``;
+4. only where the network saw an event along a topography (its removal there is a large part of what the input
+   holds along it), widened and smoothed over a fraction of a second, and only on the channels and samples the
+   network acted on: elsewhere the output is the network's, and where its gate was closed the input itself.
+
+The Denoiser uses it without EOG/ECG channels (with them the network has the artifact's waveform). Measured in
+docs/multichannel.md, "Artifact sources".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+#: a course counts as an event from this fraction of the input's RMS along its topography (weight 0) to this one (1)
+EVENT_RAMP = (0.25, 0.5)
+#: each event is widened by this much on each side (s), then smoothed over this half-width (s)
+EVENT_WIDENING_S = 0.5
+EVENT_SMOOTHING_S = 0.25
+#: ridge added to the channel covariance, as a fraction of its mean eigenvalue
+COVARIANCE_RIDGE = 1e-3
+#: fewer samples than this many per source where the network acted and the stretch is left as the network left it
+MIN_SAMPLES_PER_SOURCE = 256
+
+
+def artifact_topographies(removed: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` dominant spatial patterns of what the network removed.
+
+    Parameters
+    ----------
+    removed : ndarray, shape (n_chans, n_times)
+        The network's removed artifact, average reference.
+    k : int
+        How many.
+
+    Returns
+    -------
+    ndarray, shape (n_chans, k)
+        Orthonormal topographies, strongest first.
+    """
+    _, vectors = np.linalg.eigh(removed @ removed.T)  # n_chans × n_chans rather than an SVD of the long matrix
+    return vectors[:, ::-1][:, :k]
+
+
+def beamformer(x: np.ndarray, topographies: np.ndarray) -> np.ndarray:
+    """Linearly constrained minimum-variance spatial filters: unit gain on each topography, zero on the others.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_chans, n_times)
+        The signal whose power the filters minimise, average reference: EEG without the artifact (with it, a
+        topography that is slightly off makes the filter cancel the artifact it should pass).
+    topographies : ndarray, shape (n_chans, k)
+        The patterns to pass.
+
+    Returns
+    -------
+    ndarray, shape (k, n_chans)
+        ``W`` with ``W @ topographies`` = identity.
+    """
+    c = x.shape[0]
+    cov = np.cov(x)
+    cov += COVARIANCE_RIDGE * np.trace(cov) / c * np.eye(c) + 1e-300 * np.eye(c)
+    inv_a = np.linalg.solve(cov, topographies)  # C⁻¹ A
+    return np.linalg.solve(topographies.T @ inv_a, inv_a.T)
+
+
+def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float) -> np.ndarray:
+    """Where the network's removal is an artifact event, in [0, 1] per sample (any of the courses).
+
+    Parameters
+    ----------
+    courses : ndarray, shape (k, n_times)
+        The network's removal along each topography.
+    projected : ndarray, shape (k, n_times)
+        The input along the same topographies.
+    sfreq : float
+        Rate, Hz (for the widening and smoothing).
+
+    Returns
+    -------
+    ndarray, shape (n_times,)
+        0 where no course is an event, 1 within events, ramps between.
+    """
+    scale = np.sqrt(np.mean(projected ** 2, axis=1, keepdims=True)) + 1e-300
+    lo, hi = EVENT_RAMP
+    weight = np.clip((np.abs(courses) / scale - lo) / (hi - lo), 0.0, 1.0).max(axis=0)
+    weight = maximum_filter1d(weight, 2 * int(round(EVENT_WIDENING_S * sfreq)) + 1, mode="nearest")
+    return uniform_filter1d(weight, 2 * int(round(EVENT_SMOOTHING_S * sfreq)) + 1, mode="nearest")
+
+
+def clean_in_source_space(x: np.ndarray, y: np.ndarray, n_sources: int,
+                          clean_courses: Callable[[np.ndarray], np.ndarray], sfreq: float) -> np.ndarray:
+    """The network's output with its removal along the dominant artifact topographies redone in source space.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_chans, n_times)
+        Input EEG (any reference, any unit).
+    y : ndarray, shape (n_chans, n_times)
+        The multichannel network's output for it, same unit.
+    n_sources : int
+        Topographies taken (2: a blink/vertical and a horizontal eye pattern).
+    clean_courses : callable
+        ``(k, n_times) → (k, n_times)``: a single-channel denoiser at ``sfreq`` (same unit).
+    sfreq : float
+        Rate, Hz.
+
+    Returns
+    -------
+    ndarray, shape (n_chans, n_times)
+        The new output; equal to ``y`` outside events, equal to ``x`` wherever ``y`` was.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    removed = x - y
+    acted = removed != 0
+    k = min(n_sources, x.shape[0] - 1)
+    if k < 1 or acted.any(axis=0).sum() < MIN_SAMPLES_PER_SOURCE * k:
+        return y
+    x_avg = x - x.mean(axis=0)
+    removed_avg = removed - removed.mean(axis=0)
+    topographies = artifact_topographies(removed_avg, k)
+    weight = event_weight(topographies.T @ removed_avg, topographies.T @ x_avg, sfreq)
+    if not weight.any():
+        return y
+    courses = beamformer(x_avg - removed_avg, topographies) @ x_avg  # minimise the power of what the network kept
+    source_artifact = courses - np.asarray(clean_courses(courses), dtype=np.float64)
+    change = weight * (removed_avg - topographies @ source_artifact)
+    return np.where(acted, y + change, y)
