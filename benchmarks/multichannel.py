@@ -277,6 +277,9 @@ def main() -> None:
     ap.add_argument("--ac-coupling", type=float, default=0.0, metavar="P",
                     help="share of eye artifacts recorded through an AC-coupled amplifier's high-pass (time constant "
                          "0.1–1 s; eegrecon.data.multichannel.amplifier_highpass); 0: the usual draws")
+    ap.add_argument("--reuse-peers", type=Path, default=None, metavar="CSV",
+                    help="take every method not named eegrecon from an earlier multichannel.csv of the same draws "
+                         "(checked against its noisy-input rows) instead of running it again: our rows in minutes")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -324,6 +327,10 @@ def main() -> None:
         methods[f"eegrecon multichannel ({label}) + refs"] = (run_denoiser(path, args.overlap, args.refit, False), True)
     if args.methods:
         methods = {k: v for k, v in methods.items() if any(m in k for m in args.methods)}
+    reused = None
+    if args.reuse_peers is not None:
+        reused = pd.read_csv(args.reuse_peers)
+        methods = {k: v for k, v in methods.items() if k.startswith("eegrecon")}
     rows, timing = [], {}
     rng = np.random.default_rng(0)
     n = int(args.seconds * SFREQ)
@@ -346,6 +353,8 @@ def main() -> None:
                     else np.nan}
             raw, raw_refs = make_raw(mix.noisy, names), make_raw(mix.noisy, names, mix.refs)
             rows.append({**base, "method": "noisy input", **scores(mix.noisy, mix.clean, names)})
+            if reused is not None:
+                rows += reused_peer_rows(reused, rows[-1])
             if fams:
                 rows.append({**base, "method": "oracle regression", **scores(oracle(mix.noisy, mix.artifact),
                                                                              mix.clean, names)})
@@ -366,6 +375,22 @@ def main() -> None:
     table.to_csv(args.out / "multichannel.csv", index=False)
     speed = speed_64(data_dir, {args.mc_model: args.mc_model}, args.overlap, args.refit)
     write_report(table, timing, speed, args, len(recs), args.out / "multichannel.md")
+
+
+def reused_peer_rows(reused: pd.DataFrame, noisy_row: dict) -> list[dict]:
+    """The earlier run's rows of the methods not named eegrecon for this case; exits if its draw was different."""
+    same = reused[(reused["recording"] == noisy_row["recording"]) & (reused["kind"] == noisy_row["kind"])
+                  & ((reused["snr_db"] == noisy_row["snr_db"])
+                     | (reused["snr_db"].isna() & bool(np.isnan(noisy_row["snr_db"]))))]
+    noisy = same[same["method"] == "noisy input"]
+    if len(noisy) != 1 or not np.allclose(noisy[["cc_frontal", "rrmse_frontal", "delta_db"]].to_numpy(dtype=float),
+                                          [[noisy_row["cc_frontal"], noisy_row["rrmse_frontal"],
+                                            noisy_row["delta_db"]]], atol=1e-9, equal_nan=True):
+        raise SystemExit(f"--reuse-peers: recording {noisy_row['recording']} {noisy_row['kind']} "
+                         f"{noisy_row['snr_db']} is not the same draw as in the earlier run; run every method")
+    peers = same[~same["method"].str.startswith("eegrecon") & ~same["method"].isin(["noisy input",
+                                                                                    "oracle regression"])]
+    return peers.to_dict("records")
 
 
 def _fmt(df: pd.DataFrame) -> str:
@@ -415,6 +440,9 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
                 [m for m in order if m in clean["method"].unique()])
             lines += [f"## {title}: CC with the input and band-power change, dB", "",
                       _fmt(cl.rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
+    if args.reuse_peers is not None:
+        lines += [f"Rows of the methods not named eegrecon are from {args.reuse_peers.name} of an earlier run on the "
+                  "same draws (--reuse-peers; each case's noisy-input scores checked equal), not rerun here.", ""]
     lines += ["## Time per recording (this run, 19 ch)", "", "| method | mean s |", "|---|---|"]
     lines += [f"| {k} | {np.mean(v):.2f} |" for k, v in timing.items()]
     lines += ["", *speed_lines(speed, args.overlap)]
