@@ -345,6 +345,7 @@ class Denoiser(Estimator):
             raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
         method = self._load(DEFAULT_MODEL if self._auto() else self.model)
         self.method_ = TestTimeEnsemble(method) if self.ensemble and not _is_multichannel(method) else method
+        self.course_method_ = None  # the single-channel model for artifact sources, loaded when first needed
         self._use(self.method_, None)
         return self
 
@@ -377,12 +378,10 @@ class Denoiser(Estimator):
 
     def _course_cleaner(self, sfreq: float):
         """Source courses at ``sfreq`` → cleaned by the single-channel model (for :mod:`eegrecon.artifact_sources`)."""
-        if _is_multichannel(self.method_):
-            if getattr(self, "course_method_", None) is None:
-                self.course_method_ = self._load(DEFAULT_MODEL)
-            method = self.course_method_
-        else:
-            method = self.method_
+        if getattr(self, "course_method_", None) is None:  # averaged over sign flip and time reversal: a few courses
+            single = self._load(DEFAULT_MODEL) if _is_multichannel(self.method_) else self.method_
+            self.course_method_ = single if isinstance(single, TestTimeEnsemble) else TestTimeEnsemble(single)
+        method = self.course_method_
         fn = lambda w: method.denoise(w, float(method.sfreq))  # noqa: E731
         return lambda s: denoise_signals(s, sfreq, fn, float(method.sfreq), int(method.n_times), self.overlap,
                                          self.batch_size)
