@@ -21,7 +21,7 @@ F8, Fz; rest = the other 12), band-power change per band (Welch, 2-s Hann segmen
 the same methods on the clean recordings (CC with the input, band-power change), also with the >30-Hz background
 real recordings have and eegmat lacks ('clean+bg'; 'emg+bg' = muscle on top of it); seconds per minute of 64-channel
 data (eegmmidb S001R01, 64 ch, 160 Hz) for eegrecon_mc and ICA + ICLabel: median of 3 calls each, alternated
-(``--speed-only``: only this, for --mc-model and every --extra-mc).
+(``--speed-only``: only this, for --mc-model, --mc-model with artifact_sources=0 and every --extra-mc).
 
 Needs the [bench] extra (mne-icalabel, meegkit, python-picard) and ../shared/data. Writes
 benchmarks/results/multichannel.md and multichannel.csv.
@@ -221,6 +221,9 @@ def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit
     names = raw.ch_names
     dens = {label: Denoiser(ref, line_freq=None, overlap=overlap, refit_components=refit).fit()
             for label, ref in models.items()}
+    first_label, first = next(iter(models.items()))  # and the first model without its source-space step
+    dens[f"{first_label}, artifact_sources=0"] = Denoiser(first, line_freq=None, overlap=overlap,
+                                                          refit_components=refit, artifact_sources=0).fit()
     for den in dens.values():
         den.transform(raw.copy().crop(0, 5))  # warm-up (lazy imports, first allocation)
     with warnings.catch_warnings():  # warm-up: ICLabel's and picard's imports are not part of the comparison

@@ -118,6 +118,9 @@ class TestTimeEnsemble(Method):
     def denoise(self, noisy, sfreq, **oracle):
         check_is_fitted(self.method)
         x = np.asarray(noisy, dtype=np.float64)
-        f = lambda z: self.method.denoise(np.ascontiguousarray(z), sfreq)  # noqa: E731
-        outs = [f(x), -f(-x), f(x[:, ::-1])[:, ::-1], -f(-x[:, ::-1])[:, ::-1]]
+        n = len(x)
+        reversed_ = x[:, ::-1]
+        # one call on the four variants stacked: fewer, fuller batches than four calls
+        y = self.method.denoise(np.ascontiguousarray(np.concatenate([x, -x, reversed_, -reversed_])), sfreq)
+        outs = [y[:n], -y[n:2 * n], y[2 * n:3 * n, ::-1], -y[3 * n:, ::-1]]
         return np.mean(outs, axis=0)
