@@ -82,3 +82,22 @@ def test_denoiser_option_is_checked_and_reported():
     den = Denoiser(line_freq=None).fit()
     out = den.transform(x, sfreq=SFREQ)  # an array goes to the single-channel model: no source step
     assert den.report_["artifact_sources"] == 0 and out.shape == x.shape
+
+
+def test_sources_the_reference_channels_explain_keep_the_networks_removal():
+    rng = np.random.default_rng(3)
+    n_chans, seconds = 19, 60
+    n = int(seconds * SFREQ)
+    brain = _brain(rng, n_chans, n)
+    course = _blinks(rng, n, seconds)
+    topography = np.linspace(1.0, -0.3, n_chans) * 150.0
+    topography -= topography.mean()
+    x = brain + np.outer(topography, course)
+    wrong = np.convolve(course, np.ones(64) / 64, mode="same") * 0.6
+    wrong[course == 0] = 0.0
+    y = x - np.outer(topography, wrong)
+    eog = 1.5 * course + 0.05 * rng.normal(0, 1, n)  # an EOG channel: the blink itself
+    np.testing.assert_array_equal(clean_in_source_space(x, y, 1, _highpass_cleaner, SFREQ, eog[None]), y)
+    unrelated = rng.normal(0, 1, (2, n))  # channels that explain nothing: the sources are redone as without them
+    out = clean_in_source_space(x, y, 1, _highpass_cleaner, SFREQ, unrelated)
+    assert np.sqrt(np.mean((out - brain) ** 2)) < 0.05 * np.sqrt(np.mean((y - brain) ** 2))

@@ -19,8 +19,9 @@ easy to tell from EEG in time: the single-channel model does exactly that. The s
    holds along it), widened and smoothed over a fraction of a second, and only on the channels and samples the
    network acted on: elsewhere the output is the network's, and where its gate was closed the input itself.
 
-The Denoiser uses it without EOG/ECG channels (with them the network has the artifact's waveform). Measured in
-docs/multichannel.md, "Artifact sources".
+With EOG/ECG channels, sources whose network course those channels explain keep the network's removal (it had
+the waveform, and did better there); the others (muscle) are redone. Measured in docs/multichannel.md, "Artifact
+sources".
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
+from eegrecon.refit import least_squares
+
 #: a course counts as an event from this fraction of the input's RMS along its topography (weight 0) to this one (1)
 EVENT_RAMP = (0.25, 0.5)
 #: each event is widened by this much on each side (s), then smoothed over this half-width (s)
@@ -37,6 +40,8 @@ EVENT_WIDENING_S = 0.5
 EVENT_SMOOTHING_S = 0.25
 #: ridge added to the channel covariance, as a fraction of its mean eigenvalue
 COVARIANCE_RIDGE = 1e-3
+#: a source whose network course the reference channels explain this well (R²) keeps the network's removal
+REFERENCE_EXPLAINED = 0.5
 #: fewer samples than this many per source where the network acted and the stretch is left as the network left it
 MIN_SAMPLES_PER_SOURCE = 256
 
@@ -107,8 +112,26 @@ def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float) -> np
     return uniform_filter1d(weight, 2 * int(round(EVENT_SMOOTHING_S * sfreq)) + 1, mode="nearest")
 
 
+def explained_by(courses: np.ndarray, references: np.ndarray) -> np.ndarray:
+    """Share of each course's power a least-squares fit on the reference channels explains (R², 0 to 1).
+
+    Parameters
+    ----------
+    courses : ndarray, shape (k, n_times)
+    references : ndarray, shape (n_refs, n_times)
+
+    Returns
+    -------
+    ndarray, shape (k,)
+    """
+    refs = references - references.mean(axis=1, keepdims=True)
+    fit = least_squares(courses, refs) @ refs
+    return 1.0 - np.sum((courses - fit) ** 2, axis=1) / np.maximum(np.sum(courses ** 2, axis=1), 1e-300)
+
+
 def clean_in_source_space(x: np.ndarray, y: np.ndarray, n_sources: int,
-                          clean_courses: Callable[[np.ndarray], np.ndarray], sfreq: float) -> np.ndarray:
+                          clean_courses: Callable[[np.ndarray], np.ndarray], sfreq: float,
+                          references: np.ndarray | None = None) -> np.ndarray:
     """The network's output with its removal along the dominant artifact topographies redone in source space.
 
     Parameters
@@ -123,6 +146,9 @@ def clean_in_source_space(x: np.ndarray, y: np.ndarray, n_sources: int,
         ``(k, n_times) → (k, n_times)``: a single-channel denoiser at ``sfreq`` (same unit).
     sfreq : float
         Rate, Hz.
+    references : ndarray, shape (n_refs, n_times) or None
+        EOG/ECG channels the network had. A source whose network course they explain (R² ≥
+        :data:`REFERENCE_EXPLAINED`) keeps the network's own removal: with the waveform in hand it did better.
 
     Returns
     -------
@@ -141,7 +167,15 @@ def clean_in_source_space(x: np.ndarray, y: np.ndarray, n_sources: int,
     weight = event_weight(topographies.T @ removed_avg, topographies.T @ x_avg, sfreq)
     if not weight.any():
         return y
-    courses = beamformer(x_avg - removed_avg, topographies) @ x_avg  # minimise the power of what the network kept
-    source_artifact = courses - np.asarray(clean_courses(courses), dtype=np.float64)
+    filters = beamformer(x_avg - removed_avg, topographies)  # minimise the power of what the network kept
+    source_artifact = filters @ removed_avg  # the network's removal, per source
+    redo = np.ones(k, dtype=bool)
+    if references is not None and len(references):
+        redo = explained_by(topographies.T @ removed_avg, np.asarray(references, dtype=np.float64)) \
+            < REFERENCE_EXPLAINED
+        if not redo.any():
+            return y
+    courses = filters[redo] @ x_avg
+    source_artifact[redo] = courses - np.asarray(clean_courses(courses), dtype=np.float64)
     change = weight * (removed_avg - topographies @ source_artifact)
     return np.where(acted, y + change, y)

@@ -271,8 +271,8 @@ class Denoiser(Estimator):
         network removed are beamformed out of all channels, the single-channel model cleans the resulting source
         courses in time, and during artifact events that replaces the network's removal along those topographies
         (:func:`~eegrecon.artifact_sources.clean_in_source_space`). Outside events the output is the network's;
-        where its gate was closed, the input. Not used when the recording has EOG/ECG channels (the network and
-        the reference regression then have the artifact's waveform; on EOG they did better without it). 0: off.
+        where its gate was closed, the input. With EOG/ECG channels, a source whose course they explain (R² ≥ 0.5)
+        keeps the network's removal (it had the waveform); others (muscle) are redone. 0: off.
         Per chunk, so chunked and whole-signal outputs then differ slightly. ``report_["artifact_sources"]``.
     reference_regression : bool
         Multichannel model with EOG/ECG channels only (default True): where the network's own artifact estimate
@@ -499,9 +499,9 @@ class Denoiser(Estimator):
                             self.batch_size, start=start + lo, joint=joint)
         if joint and self.reference_regression and x.shape[0] > joint:
             x, y = self._regress_references(x, y, sfreq, start, lo, hi, joint)
-        if joint and self.artifact_sources and x.shape[0] == joint:  # with references the network has the waveform
+        if joint and self.artifact_sources:
             y[:joint] = clean_in_source_space(x[:joint, lo:hi], y[:joint], self.artifact_sources,
-                                              self._course_cleaner(sfreq), sfreq)
+                                              self._course_cleaner(sfreq), sfreq, x[joint:, lo:hi])
         if joint and self.refit_components:
             y[:joint] -= artifact_refit(x[:joint, lo:hi], y[:joint], self.refit_components)
         if self._lowpasses(sfreq):
