@@ -91,7 +91,8 @@ def test_cli_denoise_overlap_reaches_the_denoiser(recordings, tmp_path, small_ch
     assert res.exit_code != 0 and "overlap" in res.output
 
 
-def test_cli_denoise_refit_reaches_the_multichannel_denoiser(tmp_path):
+def _blinks_fif(tmp_path):
+    """A minute of 19 named channels with a blink every 3 s, saved as FIF."""
     names = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
              "Cz", "Pz"]
     rng = np.random.default_rng(0)
@@ -102,6 +103,26 @@ def test_cli_denoise_refit_reaches_the_multichannel_denoiser(tmp_path):
     data = rng.normal(0, 10, (len(names), n)) + 250 * np.outer(frontal, blinks)
     path = tmp_path / "blinks_raw.fif"
     mne.io.RawArray(data * 1e-6, mne.create_info(names, sfreq, "eeg"), verbose="error").save(path, verbose="error")
+    return path
+
+
+def test_cli_denoise_artifact_sources_are_on_by_default_and_can_be_turned_off(tmp_path):
+    path = _blinks_fif(tmp_path)
+    outputs = {}
+    for k in ("2", "0"):
+        res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / k), "--line-freq", "off",
+                                  *(["--artifact-sources", k] if k == "0" else [])])
+        assert res.exit_code == 0, res.output
+        said = "artifact sources cleaned in source space over each chunk: 2" in " ".join(res.output.split())
+        assert said == (k == "2"), res.output
+        outputs[k] = mne.io.read_raw_fif(tmp_path / k / "blinks_clean_raw.fif", verbose="error").get_data()
+    assert not np.array_equal(outputs["0"], outputs["2"])
+    res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / "bad"), "--artifact-sources", "-1"])
+    assert res.exit_code != 0 and "artifact_sources" in res.output
+
+
+def test_cli_denoise_refit_reaches_the_multichannel_denoiser(tmp_path):
+    path = _blinks_fif(tmp_path)
     outputs = {}
     for k in ("0", "1"):
         res = runner.invoke(app, ["denoise", str(path), "--out", str(tmp_path / k), "--line-freq", "off",
