@@ -43,20 +43,23 @@ def test_the_beamformer_passes_its_topographies_and_nulls_the_others():
     np.testing.assert_allclose(w @ topographies, np.eye(2), atol=1e-9)
 
 
-def test_a_blink_the_network_got_the_shape_of_wrong_is_recovered_and_the_rest_left_alone():
-    rng = np.random.default_rng(1)
-    n_chans, seconds = 19, 60
+def _blink_case(seed, n_chans=19, seconds=60):
+    """Brain, blink course, input and a network output that found each blink and its topography but took a
+    smeared, too small copy of its waveform (and acted nowhere else)."""
+    rng = np.random.default_rng(seed)
     n = int(seconds * SFREQ)
     brain = _brain(rng, n_chans, n)
     course = _blinks(rng, n, seconds)
     topography = np.linspace(1.0, -0.3, n_chans) * 150.0
     topography -= topography.mean()
-    artifact = np.outer(topography, course)
-    x = brain + artifact
-    # the network found each blink and its topography but took a smeared, too small copy of its waveform
+    x = brain + np.outer(topography, course)
     wrong = np.convolve(course, np.ones(64) / 64, mode="same") * 0.6
     wrong[course == 0] = 0.0
-    y = x - np.outer(topography, wrong)
+    return brain, course, x, x - np.outer(topography, wrong)
+
+
+def test_a_blink_the_network_got_the_shape_of_wrong_is_recovered_and_the_rest_left_alone():
+    brain, _, x, y = _blink_case(1)
     out = clean_in_source_space(x, y, 1, _highpass_cleaner, SFREQ)
     err_network = np.sqrt(np.mean((y - brain) ** 2))
     err_sources = np.sqrt(np.mean((out - brain) ** 2))
@@ -85,17 +88,9 @@ def test_denoiser_option_is_checked_and_reported():
 
 
 def test_sources_the_reference_channels_explain_keep_the_networks_removal():
-    rng = np.random.default_rng(3)
-    n_chans, seconds = 19, 60
-    n = int(seconds * SFREQ)
-    brain = _brain(rng, n_chans, n)
-    course = _blinks(rng, n, seconds)
-    topography = np.linspace(1.0, -0.3, n_chans) * 150.0
-    topography -= topography.mean()
-    x = brain + np.outer(topography, course)
-    wrong = np.convolve(course, np.ones(64) / 64, mode="same") * 0.6
-    wrong[course == 0] = 0.0
-    y = x - np.outer(topography, wrong)
+    brain, course, x, y = _blink_case(3)
+    rng = np.random.default_rng(4)
+    n = len(course)
     eog = 1.5 * course + 0.05 * rng.normal(0, 1, n)  # an EOG channel: the blink itself
     np.testing.assert_array_equal(clean_in_source_space(x, y, 1, _highpass_cleaner, SFREQ, eog[None]), y)
     unrelated = rng.normal(0, 1, (2, n))  # channels that explain nothing: the sources are redone as without them

@@ -31,7 +31,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
-from eegrecon.refit import least_squares
+from eegrecon import refit
 
 #: a course counts as an event from this fraction of the input's RMS along its topography (weight 0) to this one (1)
 EVENT_RAMP = (0.25, 0.5)
@@ -105,9 +105,7 @@ def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float) -> np
     ndarray, shape (n_times,)
         0 where no course is an event, 1 within events, ramps between.
     """
-    scale = np.sqrt(np.mean(projected ** 2, axis=1, keepdims=True)) + 1e-300
-    lo, hi = EVENT_RAMP
-    weight = np.clip((np.abs(courses) / scale - lo) / (hi - lo), 0.0, 1.0).max(axis=0)
+    weight = refit.event_weight(courses, projected, EVENT_RAMP).max(axis=0)
     weight = maximum_filter1d(weight, 2 * int(round(EVENT_WIDENING_S * sfreq)) + 1, mode="nearest")
     return uniform_filter1d(weight, 2 * int(round(EVENT_SMOOTHING_S * sfreq)) + 1, mode="nearest")
 
@@ -125,7 +123,7 @@ def explained_by(courses: np.ndarray, references: np.ndarray) -> np.ndarray:
     ndarray, shape (k,)
     """
     refs = references - references.mean(axis=1, keepdims=True)
-    fit = least_squares(courses, refs) @ refs
+    fit = refit.least_squares(courses, refs) @ refs
     return 1.0 - np.sum((courses - fit) ** 2, axis=1) / np.maximum(np.sum(courses ** 2, axis=1), 1e-300)
 
 

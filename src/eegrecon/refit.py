@@ -88,7 +88,8 @@ def least_squares(y: np.ndarray, s: np.ndarray, w: np.ndarray | None = None) -> 
     return np.linalg.solve(gram, sw @ y.T).T
 
 
-def event_weight(courses: np.ndarray, projected: np.ndarray) -> np.ndarray:
+def event_weight(courses: np.ndarray, projected: np.ndarray,
+                 ramp: tuple[float, float] = EVENT_RAMP) -> np.ndarray:
     """How much each sample of each course counts as an artifact event, in [0, 1].
 
     An event is where the network removed a large part of what the input holds along that topography: the
@@ -101,6 +102,8 @@ def event_weight(courses: np.ndarray, projected: np.ndarray) -> np.ndarray:
         The network's artifact along each topography.
     projected : ndarray, shape (k, n_times)
         The input along the same topographies.
+    ramp : (float, float)
+        The course's size relative to that RMS where the weight leaves 0 and reaches 1.
 
     Returns
     -------
@@ -108,5 +111,5 @@ def event_weight(courses: np.ndarray, projected: np.ndarray) -> np.ndarray:
         Weights.
     """
     scale = np.sqrt(np.mean(projected ** 2, axis=1, keepdims=True)) + 1e-300
-    lo, hi = EVENT_RAMP
+    lo, hi = ramp
     return np.clip((np.abs(courses) / scale - lo) / (hi - lo), 0.0, 1.0)
