@@ -27,10 +27,11 @@ import numpy as np
 from multichannel import OLD_NAMES, eeg_out, make_raw, scores  # benchmarks/multichannel.py, beside this script
 
 from eegrecon import Denoiser
-from eegrecon.artifact_sources import artifact_topographies, beamformer
+from eegrecon.artifact_sources import beamformer
 from eegrecon.data.multichannel import contaminate, load_courses, read_eegmat_recordings, recording_splits
 from eegrecon.data.topography import TopographyBank
 from eegrecon.paths import resolve_data_dir
+from eegrecon.refit import artifact_topographies
 
 OUT = Path(__file__).resolve().parent / "results" / "source_space.md"
 SFREQ = 256.0

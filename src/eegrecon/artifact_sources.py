@@ -46,25 +46,6 @@ REFERENCE_EXPLAINED = 0.5
 MIN_SAMPLES_PER_SOURCE = 256
 
 
-def artifact_topographies(removed: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` dominant spatial patterns of what the network removed.
-
-    Parameters
-    ----------
-    removed : ndarray, shape (n_chans, n_times)
-        The network's removed artifact, average reference.
-    k : int
-        How many.
-
-    Returns
-    -------
-    ndarray, shape (n_chans, k)
-        Orthonormal topographies, strongest first.
-    """
-    _, vectors = np.linalg.eigh(removed @ removed.T)  # n_chans × n_chans rather than an SVD of the long matrix
-    return vectors[:, ::-1][:, :k]
-
-
 def beamformer(x: np.ndarray, topographies: np.ndarray) -> np.ndarray:
     """Linearly constrained minimum-variance spatial filters: unit gain on each topography, zero on the others.
 
@@ -161,7 +142,7 @@ def clean_in_source_space(x: np.ndarray, y: np.ndarray, n_sources: int,
         return y
     x_avg = x - x.mean(axis=0)
     removed_avg = removed - removed.mean(axis=0)
-    topographies = artifact_topographies(removed_avg, k)
+    topographies = refit.artifact_topographies(removed_avg, k)
     weight = event_weight(topographies.T @ removed_avg, topographies.T @ x_avg, sfreq)
     if not weight.any():
         return y

@@ -333,12 +333,10 @@ class Denoiser(Estimator):
         """
         check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
         self.line_hz_ = _check_line_freq(self.line_freq)
-        if isinstance(self.refit_components, bool) or not isinstance(self.refit_components, int | np.integer) \
-                or self.refit_components < 0:
-            raise OptionError(f"refit_components must be a whole number ≥ 0 (0: off), got {self.refit_components!r}")
-        if isinstance(self.artifact_sources, bool) or not isinstance(self.artifact_sources, int | np.integer) \
-                or self.artifact_sources < 0:
-            raise OptionError(f"artifact_sources must be a whole number ≥ 0 (0: off), got {self.artifact_sources!r}")
+        for name in ("refit_components", "artifact_sources"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+                raise OptionError(f"{name} must be a whole number ≥ 0 (0: off), got {value!r}")
         if not isinstance(self.reference_regression, bool | np.bool_):
             raise OptionError(f"reference_regression must be True or False, got {self.reference_regression!r}")
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
@@ -378,7 +376,7 @@ class Denoiser(Estimator):
 
     def _course_cleaner(self, sfreq: float):
         """Source courses at ``sfreq`` → cleaned by the single-channel model (for :mod:`eegrecon.artifact_sources`)."""
-        if getattr(self, "course_method_", None) is None:  # averaged over sign flip and time reversal: a few courses
+        if self.course_method_ is None:  # averaged over sign flip and time reversal: a few courses
             single = self._load(DEFAULT_MODEL) if _is_multichannel(self.method_) else self.method_
             self.course_method_ = single if isinstance(single, TestTimeEnsemble) else TestTimeEnsemble(single)
         method = self.course_method_

@@ -51,10 +51,7 @@ def artifact_refit(x: np.ndarray, y: np.ndarray, n_components: int) -> np.ndarra
     k = min(n_components, x.shape[0])
     if k < 1 or columns.sum() < MIN_SAMPLES_PER_COURSE * k:  # events are a subset: skip the decomposition
         return np.zeros_like(x)
-    a = artifact[:, columns]
-    # topographies from the channel covariance (n_chans × n_chans) rather than an SVD of the long matrix
-    _, vectors = np.linalg.eigh(a @ a.T)
-    topographies = vectors[:, ::-1][:, :k]
+    topographies = artifact_topographies(artifact[:, columns], k)
     courses = topographies.T @ artifact  # (k, n_times), zero where the model acted nowhere
     weight = event_weight(courses, topographies.T @ x)
     sample_weight = weight.max(axis=0)
@@ -63,6 +60,25 @@ def artifact_refit(x: np.ndarray, y: np.ndarray, n_components: int) -> np.ndarra
         return np.zeros_like(x)
     weights = least_squares(y[:, fit], courses[:, fit], sample_weight[fit])  # (n_chans, k)
     return np.where(acted, weights @ (weight * courses), 0.0)
+
+
+def artifact_topographies(removed: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` dominant spatial patterns of what the network removed.
+
+    Parameters
+    ----------
+    removed : ndarray, shape (n_chans, n_times)
+        The network's removed artifact.
+    k : int
+        How many.
+
+    Returns
+    -------
+    ndarray, shape (n_chans, k)
+        Orthonormal topographies, strongest first.
+    """
+    _, vectors = np.linalg.eigh(removed @ removed.T)  # n_chans × n_chans rather than an SVD of the long matrix
+    return vectors[:, ::-1][:, :k]
 
 
 def least_squares(y: np.ndarray, s: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
