@@ -1,8 +1,11 @@
 """EEGReconNet's channels-last inference path computes what the training-time path computes."""
 
+import pytest
 import torch
 
+from eegrecon.models import eegrecon_net
 from eegrecon.models.eegrecon_net import EEGReconNet, SeparableBlock, run_blocks
+from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
 
 
 def _randomise_norms(model: torch.nn.Module) -> None:
@@ -23,12 +26,14 @@ def _reference_path(block: SeparableBlock, x: torch.Tensor) -> torch.Tensor:
     return x + y.reshape(n, length, c).transpose(1, 2)
 
 
-def test_block_inference_equals_reference_path():
+@pytest.mark.parametrize("dilation", [1, 2, 4, 8])
+@pytest.mark.parametrize("length", [40, 43])  # 43: the dilated conv's (L / d, d) grid needs padding
+def test_block_inference_equals_reference_path(dilation, length):
     torch.manual_seed(0)
-    block = SeparableBlock(12, kernel=5, dilation=4)
+    block = SeparableBlock(12, kernel=5, dilation=dilation)
     _randomise_norms(block)
     block.eval()
-    x = torch.randn(3, 12, 40)
+    x = torch.randn(3, 12, length)
     with torch.no_grad():
         fast = block(x)
         nlc = block.forward_nlc(x.transpose(1, 2).contiguous()).transpose(1, 2)
@@ -70,8 +75,7 @@ def test_network_inference_equals_block_by_block_reference():
         fine = chain(net.fine_in, torch.nn.functional.gelu(net.encoder(h)))
         feats = chain(net.fine_out, fine + net.up(chain(net.context, net.down(fine))))
         artifact = net.decoder(feats)[..., :300]
-        gate = net.gate_logits(feats, 304, 300)
-    from eegrecon.models.gate import apply_gate, hard_gate
+        gate = upsample_gate(net.gate_head(feats), 304)[..., :300]
 
     expected = apply_gate(x.reshape(10, 1, 300), artifact, hard_gate(gate)).reshape(5, 2, 300)
     torch.testing.assert_close(out, expected, atol=1e-5, rtol=1e-5)
@@ -82,3 +86,19 @@ def test_run_blocks_follows_training_mode():
     x = torch.randn(2, 4, 16)
     blocks.train()
     torch.testing.assert_close(run_blocks(blocks, x), blocks(x))
+
+
+def test_inference_fast_path_equals_the_plain_ops_exporters_get(monkeypatch):
+    """The fused oneDNN matmuls, the folded dilated convs and the channels-last encoder/down matmuls (taken here:
+    this build has oneDNN) give what the plain ops give (what torch.export and ONNX trace)."""
+    torch.manual_seed(3)
+    net = EEGReconNet(gated=True)
+    _randomise_norms(net)
+    net.eval()
+    x = torch.randn(4, 1, 700)
+    assert eegrecon_net.fused_pointwise_available() == torch.backends.mkldnn.is_available()
+    with torch.no_grad():
+        fast = net(x)
+        monkeypatch.setattr(eegrecon_net, "exporting", lambda: True)
+        plain = net(x)
+    torch.testing.assert_close(fast, plain, atol=1e-5, rtol=1e-5)

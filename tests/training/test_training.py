@@ -81,6 +81,23 @@ def test_trained_checkpoint_loads_as_method(tmp_path):
         load_method(tmp_path / "nothing")
 
 
+def test_fine_tuning_starts_from_the_given_checkpoint(tmp_path):
+    train(_cfg("max_steps=4", "val_every=4"), tmp_path / "start")
+    start = tmp_path / "start" / "checkpoints" / "best"
+    # at a zero learning rate the weights stay what they were loaded as (batch-norm statistics still move)
+    train(_cfg("max_steps=2", "val_every=2", "lr=0", "weight_decay=0", f"init_from={start}"), tmp_path / "tuned")
+    a = load_file(start.with_suffix(".safetensors"))
+    b = load_file(tmp_path / "tuned" / "checkpoints" / "best.safetensors")
+    weights = [k for k in a if "running" not in k and "num_batches" not in k]
+    assert weights and all(torch.equal(a[k], b[k]) for k in weights)
+    fresh = tmp_path / "fresh"
+    train(_cfg("max_steps=2", "val_every=2", "lr=0", "weight_decay=0"), fresh)
+    c = load_file(fresh / "checkpoints" / "best.safetensors")
+    assert not all(torch.equal(a[k], c[k]) for k in weights)
+    with pytest.raises(EegreconError, match="does not fit"):
+        train(_cfg("max_steps=2", "model_kwargs={width: 12, context: 16}", f"init_from={start}"), tmp_path / "bad")
+
+
 def test_torchrun_two_processes_gloo(tmp_path):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", "29531",

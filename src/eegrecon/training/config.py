@@ -83,6 +83,9 @@ class TrainConfig(BaseModel):
         Rate multiplier at each plateau.
     plateau_drops : int
         Rate drops before a plateau ends the run.
+    init_from : str or None
+        Checkpoint stem (``path/best``, without suffix) whose weights start the run (fine-tuning); the model and
+        its kwargs must match. None: random initialisation.
     seed : int
         Seed of every draw.
     threads : int or None
@@ -121,6 +124,7 @@ class TrainConfig(BaseModel):
     lr_schedule: Literal["cosine", "plateau"] = "cosine"
     plateau_factor: float = Field(0.3, gt=0.0, lt=1.0)
     plateau_drops: int = Field(2, ge=0)
+    init_from: str | None = Field(None, description="checkpoint stem whose weights start the run (fine-tuning)")
     seed: int = 0
     threads: int | None = None
 

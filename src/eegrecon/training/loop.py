@@ -226,6 +226,8 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
     n_times = corpus.clean["train"].n_times
     torch.manual_seed(cfg.seed)
     model = build_model(cfg.model, 1, n_times, corpus.sfreq, **cfg.model_kwargs)
+    if cfg.init_from:
+        load_weights(cfg.init_from, model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     state = {"step": 0, "best_val_mse": float("inf"), "best_step": -1, "bad_rounds": 0, "train_seconds": 0.0,
              "lr_drops": 0, "stopped_by": None}
