@@ -123,8 +123,8 @@ class SeparableBlock(nn.Module):
         weight = (conv.weight * scale[:, None, None]).unsqueeze(2)  # (C, 1, 1, k)
         bias = (conv.bias - norm.running_mean) * scale + norm.bias
         h = _depthwise_nlc(x, weight, bias, conv.dilation[0]).reshape(n * length, c)  # a view when contiguous
-        if (fused_pointwise_available() and h.dtype == torch.float32 and not torch.is_autocast_cpu_enabled()
-                and not exporting()):
+        if (not exporting() and h.dtype == torch.float32 and not torch.is_autocast_cpu_enabled()
+                and fused_pointwise_available()):  # exporting first: the probe's own ops must not be traced
             # oneDNN adds the bias, the GELU and the residual inside the matmuls: no extra pass over the
             # (N·L, 2C) activations and no fresh buffer for each of those steps (~2.6× faster per layer pair)
             hidden = torch.ops.mkldnn._linear_pointwise(h, self.pw1.weight, self.pw1.bias, "gelu", [], "none")
