@@ -51,6 +51,33 @@ def fused_pointwise_available() -> bool:
         return False
 
 
+def use_fused(x: torch.Tensor) -> bool:
+    """Whether inference on ``x`` can take the fused oneDNN ops (float32, no autocast, not being exported)."""
+    # exporting() first: the probe's own ops must not be traced into an exported graph
+    return (not exporting() and x.dtype == torch.float32 and not torch.is_autocast_cpu_enabled()
+            and fused_pointwise_available())
+
+
+def residual_mlp(h: torch.Tensor, fc1: nn.Linear, fc2: nn.Linear, residual: torch.Tensor) -> torch.Tensor:
+    """``residual + fc2(GELU(fc1(h)))`` with oneDNN adding the bias, the GELU and the residual inside the matmuls:
+    no extra pass over the hidden activations and no fresh buffer for each step (~2.6× faster per layer pair on
+    2 cores). Only where :func:`use_fused` holds.
+
+    Parameters
+    ----------
+    h : torch.Tensor, shape (rows, in)
+    fc1, fc2 : nn.Linear
+        in → hidden → out.
+    residual : torch.Tensor, shape (rows, out)
+
+    Returns
+    -------
+    torch.Tensor, shape (rows, out)
+    """
+    hidden = torch.ops.mkldnn._linear_pointwise(h, fc1.weight, fc1.bias, "gelu", [], "none")
+    return torch.ops.mkldnn._linear_pointwise.binary(hidden, residual, fc2.weight, fc2.bias, "add")
+
+
 class SeparableBlock(nn.Module):
     """Residual block: depthwise conv (kernel k, dilation d) → BN → pointwise expand → GELU → pointwise project.
 
@@ -123,14 +150,8 @@ class SeparableBlock(nn.Module):
         weight = (conv.weight * scale[:, None, None]).unsqueeze(2)  # (C, 1, 1, k)
         bias = (conv.bias - norm.running_mean) * scale + norm.bias
         h = _depthwise_nlc(x, weight, bias, conv.dilation[0]).reshape(n * length, c)  # a view when contiguous
-        if (not exporting() and h.dtype == torch.float32 and not torch.is_autocast_cpu_enabled()
-                and fused_pointwise_available()):  # exporting first: the probe's own ops must not be traced
-            # oneDNN adds the bias, the GELU and the residual inside the matmuls: no extra pass over the
-            # (N·L, 2C) activations and no fresh buffer for each of those steps (~2.6× faster per layer pair)
-            hidden = torch.ops.mkldnn._linear_pointwise(h, self.pw1.weight, self.pw1.bias, "gelu", [], "none")
-            y = torch.ops.mkldnn._linear_pointwise.binary(hidden, x.reshape(n * length, c), self.pw2.weight,
-                                                          self.pw2.bias, "add")
-            return y.view(n, length, c)
+        if use_fused(h):
+            return residual_mlp(h, self.pw1, self.pw2, x.reshape(n * length, c)).view(n, length, c)
         hidden = F.gelu(self.pw1(h))
         y = torch.addmm(x.reshape(n * length, c) + self.pw2.bias, hidden, self.pw2.weight.t())
         return y.view(n, length, c)
@@ -258,7 +279,7 @@ class EEGReconNet(DenoisingModel):
         frames = F.pad(h[:, 0], (pad, pad)).unfold(1, k, stride)  # (N, L / 4, k)
         n, length, _ = frames.shape
         rows, weight = frames.reshape(n * length, k), conv.weight.view(conv.out_channels, k)
-        if fused_pointwise_available() and rows.dtype == torch.float32 and not torch.is_autocast_cpu_enabled():
+        if use_fused(rows):
             out = torch.ops.mkldnn._linear_pointwise(rows, weight, conv.bias, "gelu", [], "none")
         else:
             out = F.gelu(F.linear(rows, weight, conv.bias))
