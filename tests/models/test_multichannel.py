@@ -154,3 +154,23 @@ def test_channel_attention_inference_path_equals_multihead_attention():
         expected = block.attn(h + where, h + where, h, need_weights=False)[0]
         torch.testing.assert_close(block._attend(h + where, h), expected, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(fused, trained_path, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("sources", [0, 4])
+def test_inference_fast_path_equals_the_plain_ops(monkeypatch, sources):
+    """Fused oneDNN matmuls and channels-last encoder/down/gate-head matmuls give what the plain ops give."""
+    from eegrecon.models import eegrecon_net, multichannel_net
+
+    model = _model(sources=sources)
+    for module in model.modules():  # trained-looking batch norms, so folding them is exercised
+        if isinstance(module, torch.nn.BatchNorm1d):
+            module.running_mean.normal_()
+            module.running_var.uniform_(0.5, 2.0)
+    x, refs = torch.randn(2, 19, 700), torch.randn(2, 1, 700)
+    kinds = torch.tensor([REF_KINDS.index("eog")])
+    with torch.no_grad():
+        fast = model(x, _pos(), refs, kinds)
+        for module in (eegrecon_net, multichannel_net):
+            monkeypatch.setattr(module, "exporting", lambda: True)
+        plain = model(x, _pos(), refs, kinds)
+    torch.testing.assert_close(fast, plain, atol=1e-5, rtol=1e-5)

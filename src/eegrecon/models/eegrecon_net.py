@@ -189,6 +189,60 @@ def _depthwise_nlc(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, di
     return h.permute(0, 2, 3, 1).reshape(n, length + extra, c)[:, :length]
 
 
+def encode_nlc(conv: nn.Conv1d, h: torch.Tensor) -> torch.Tensor:
+    """``GELU(conv(h))`` at inference for a one-channel input: each output frame is one row of a matmul on the
+    input's frames, written channels-last.
+
+    Parameters
+    ----------
+    conv : nn.Conv1d
+        One input channel.
+    h : torch.Tensor, shape (N, 1, L)
+
+    Returns
+    -------
+    torch.Tensor, shape (N, out_channels, L_out)
+        A transposed view of channels-last memory (what :func:`run_blocks` takes without a copy).
+    """
+    k, stride, pad = conv.kernel_size[0], conv.stride[0], conv.padding[0]
+    frames = F.pad(h[:, 0], (pad, pad)).unfold(1, k, stride)  # (N, L_out, k)
+    n, length, _ = frames.shape
+    rows, weight = frames.reshape(n * length, k), conv.weight.view(conv.out_channels, k)
+    if use_fused(rows):
+        out = torch.ops.mkldnn._linear_pointwise(rows, weight, conv.bias, "gelu", [], "none")
+    else:
+        out = F.gelu(F.linear(rows, weight, conv.bias))
+    return out.view(n, length, -1).transpose(1, 2)
+
+
+def strided_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
+    """``conv(x)`` for a conv whose stride equals its kernel (no padding): one matmul on groups of ``k``
+    channels-last frames.
+
+    Parameters
+    ----------
+    conv : nn.Conv1d
+        Kernel = stride, no padding.
+    x : torch.Tensor, shape (N, C, L), L a multiple of the kernel
+        Best a transposed view of channels-last memory (else one copy).
+
+    Returns
+    -------
+    torch.Tensor, shape (N, out_channels, L / k)
+        A transposed view of channels-last memory.
+    """
+    k = conv.kernel_size[0]
+    nlc = x.transpose(1, 2).contiguous()
+    n, length, c = nlc.shape
+    weight = conv.weight.permute(0, 2, 1).reshape(conv.out_channels, k * c)  # columns ordered (tap, channel)
+    return F.linear(nlc.reshape(n, length // k, k * c), weight, conv.bias).transpose(1, 2)
+
+
+def pointwise_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
+    """A 1×1 ``conv(x)`` as a matmul on channels-last features: (N, C, L) → (N, out_channels, L)."""
+    return F.linear(x.transpose(1, 2), conv.weight[..., 0], conv.bias).transpose(1, 2)
+
+
 def run_blocks(blocks: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
     """Apply a chain of :class:`SeparableBlock`, channels-last throughout at inference.
 
@@ -264,38 +318,10 @@ class EEGReconNet(DenoisingModel):
             fine = run_blocks(self.fine_in, F.gelu(self.encoder(h)))
             coarse = self.down(fine)
         else:  # the same layers as matmuls on channels-last features: no layout copy between them
-            fine = run_blocks(self.fine_in, self._encode_nlc(h))
-            coarse = self._down_nlc(fine)
+            fine = run_blocks(self.fine_in, encode_nlc(self.encoder, h))
+            coarse = strided_conv_nlc(self.down, fine)
         feats = run_blocks(self.fine_out, fine + self.up(run_blocks(self.context, coarse)))
         return feats, self.decoder(feats)[..., :t], h.shape[-1]
-
-    def _encode_nlc(self, h: torch.Tensor) -> torch.Tensor:
-        """GELU(encoder(h)) at inference: each output frame is one row of a matmul on the input's frames.
-
-        h (N, 1, L) → (N, width, L / 4) as a transposed view of channels-last memory.
-        """
-        conv = self.encoder
-        k, stride, pad = conv.kernel_size[0], conv.stride[0], conv.padding[0]
-        frames = F.pad(h[:, 0], (pad, pad)).unfold(1, k, stride)  # (N, L / 4, k)
-        n, length, _ = frames.shape
-        rows, weight = frames.reshape(n * length, k), conv.weight.view(conv.out_channels, k)
-        if use_fused(rows):
-            out = torch.ops.mkldnn._linear_pointwise(rows, weight, conv.bias, "gelu", [], "none")
-        else:
-            out = F.gelu(F.linear(rows, weight, conv.bias))
-        return out.view(n, length, -1).transpose(1, 2)
-
-    def _down_nlc(self, fine: torch.Tensor) -> torch.Tensor:
-        """down(fine) at inference: the stride-4, kernel-4 conv is one matmul on groups of 4 channels-last frames.
-
-        fine (N, width, L) → (N, context, L / 4) as a transposed view of channels-last memory.
-        """
-        conv = self.down
-        k = conv.kernel_size[0]
-        nlc = fine.transpose(1, 2).contiguous()  # no copy: run_blocks returns channels-last memory
-        n, length, c = nlc.shape
-        weight = conv.weight.permute(0, 2, 1).reshape(conv.out_channels, k * c)  # columns ordered (tap, channel)
-        return F.linear(nlc.reshape(n, length // k, k * c), weight, conv.bias).transpose(1, 2)
 
     def gate_logits(self, feats: torch.Tensor, n_padded: int, t: int) -> torch.Tensor:
         """Gate logits per sample from the 1/4-rate features.
@@ -314,11 +340,7 @@ class EEGReconNet(DenoisingModel):
         torch.Tensor, shape (N, 1, t)
             Logits (gate = :func:`~eegrecon.models.gate.hard_gate` of them).
         """
-        if self.training or exporting():
-            logits = self.gate_head(feats)
-        else:  # a 1×1 conv on channels-last features is a matrix-vector product
-            head = self.gate_head
-            logits = F.linear(feats.transpose(1, 2), head.weight.view(1, -1), head.bias).transpose(1, 2)
+        logits = self.gate_head(feats) if self.training or exporting() else pointwise_conv_nlc(self.gate_head, feats)
         return upsample_gate(logits, n_padded)[..., :t]
 
     def denoise_1ch(self, x: torch.Tensor) -> torch.Tensor:

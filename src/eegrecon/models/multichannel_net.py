@@ -25,7 +25,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from eegrecon.models.base import DenoisingModel, fill_doc
-from eegrecon.models.eegrecon_net import SeparableBlock, residual_mlp, use_fused
+from eegrecon.models.eegrecon_net import (
+    SeparableBlock,
+    encode_nlc,
+    exporting,
+    pointwise_conv_nlc,
+    residual_mlp,
+    strided_conv_nlc,
+    use_fused,
+)
 from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
 from eegrecon.models.transposed_conv import MatmulConvTranspose1d
 
@@ -231,8 +239,12 @@ class EEGReconMC(DenoisingModel):
         signals = x if refs is None or refs.shape[1] == 0 else torch.cat([x, refs], dim=1)
         k = signals.shape[1]
         h = F.pad(signals.reshape(b * k, 1, t), (0, (-t) % self.stride), mode="replicate")
-        fine = self.fine_in(F.gelu(self.encoder(h)))
-        ctx = self.down(fine)  # (b·k, dim, frames)
+        if self.training or exporting():
+            fine = self.fine_in(F.gelu(self.encoder(h)))
+            ctx = self.down(fine)  # (b·k, dim, frames)
+        else:  # the same layers as matmuls on channels-last features (no layout copies)
+            fine = self.fine_in(encode_nlc(self.encoder, h))
+            ctx = strided_conv_nlc(self.down, fine)
         dim, frames = ctx.shape[1], ctx.shape[2]
         where = self._encodings(b, c, pos, ref_kinds if k > c else None, ctx.dtype)  # (b, k, dim)
         where = where[:, None].expand(b, frames, k, dim).reshape(b * frames, k, dim)
@@ -275,7 +287,8 @@ class EEGReconMC(DenoisingModel):
         artifact = decoded[:, 0].reshape(b, k, t)[:, :c]
         if self.subspace is not None:
             artifact = artifact + self.subspace(x, decoded[:, 1].reshape(b, k, t), summary)
-        logits = upsample_gate(self.gate_head(feats), n_padded)[..., :t].reshape(b, k, t)[:, :c]
+        head = self.gate_head(feats) if self.training or exporting() else pointwise_conv_nlc(self.gate_head, feats)
+        logits = upsample_gate(head, n_padded)[..., :t].reshape(b, k, t)[:, :c]
         self.last_gate_logits = logits
         return apply_gate(x, artifact, hard_gate(logits))
 
