@@ -52,7 +52,13 @@ def fused_pointwise_available() -> bool:
 
 
 def use_fused(x: torch.Tensor) -> bool:
-    """Whether inference on ``x`` can take the fused oneDNN ops (float32, no autocast, not being exported)."""
+    """Whether inference on ``x`` can take the fused oneDNN ops (float32, no autocast, not being exported).
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        The layer's input.
+    """
     # exporting() first: the probe's own ops must not be traced into an exported graph
     return (not exporting() and x.dtype == torch.float32 and not torch.is_autocast_cpu_enabled()
             and fused_pointwise_available())
@@ -239,7 +245,19 @@ def strided_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
 
 
 def pointwise_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
-    """A 1×1 ``conv(x)`` as a matmul on channels-last features: (N, C, L) → (N, out_channels, L)."""
+    """A 1×1 ``conv(x)`` as a matmul on channels-last features.
+
+    Parameters
+    ----------
+    conv : nn.Conv1d
+        Kernel 1.
+    x : torch.Tensor, shape (N, C, L)
+        Best a transposed view of channels-last memory.
+
+    Returns
+    -------
+    torch.Tensor, shape (N, out_channels, L)
+    """
     return F.linear(x.transpose(1, 2), conv.weight[..., 0], conv.bias).transpose(1, 2)
 
 
