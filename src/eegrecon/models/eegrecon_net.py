@@ -195,9 +195,9 @@ def _depthwise_nlc(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, di
     return h.permute(0, 2, 3, 1).reshape(n, length + extra, c)[:, :length]
 
 
-def encode_nlc(conv: nn.Conv1d, h: torch.Tensor) -> torch.Tensor:
-    """``GELU(conv(h))`` at inference for a one-channel input: each output frame is one row of a matmul on the
-    input's frames, written channels-last.
+def encode_with_gelu(conv: nn.Conv1d, h: torch.Tensor) -> torch.Tensor:
+    """``GELU(conv(h))`` for a one-channel input. At inference (``conv`` in eval mode, not being exported) each
+    output frame is one row of a matmul on the input's frames, written channels-last.
 
     Parameters
     ----------
@@ -208,8 +208,10 @@ def encode_nlc(conv: nn.Conv1d, h: torch.Tensor) -> torch.Tensor:
     Returns
     -------
     torch.Tensor, shape (N, out_channels, L_out)
-        A transposed view of channels-last memory (what :func:`run_blocks` takes without a copy).
+        At inference a transposed view of channels-last memory (what :func:`run_blocks` takes without a copy).
     """
+    if conv.training or exporting():
+        return F.gelu(conv(h))
     k, stride, pad = conv.kernel_size[0], conv.stride[0], conv.padding[0]
     frames = F.pad(h[:, 0], (pad, pad)).unfold(1, k, stride)  # (N, L_out, k)
     n, length, _ = frames.shape
@@ -221,22 +223,24 @@ def encode_nlc(conv: nn.Conv1d, h: torch.Tensor) -> torch.Tensor:
     return out.view(n, length, -1).transpose(1, 2)
 
 
-def strided_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
-    """``conv(x)`` for a conv whose stride equals its kernel (no padding): one matmul on groups of ``k``
-    channels-last frames.
+def strided_conv(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
+    """``conv(x)`` for a conv whose stride equals its kernel (no padding). At inference (eval mode, not being
+    exported) one matmul on groups of ``k`` channels-last frames.
 
     Parameters
     ----------
     conv : nn.Conv1d
         Kernel = stride, no padding.
     x : torch.Tensor, shape (N, C, L), L a multiple of the kernel
-        Best a transposed view of channels-last memory (else one copy).
+        Best a transposed view of channels-last memory (else one copy at inference).
 
     Returns
     -------
     torch.Tensor, shape (N, out_channels, L / k)
-        A transposed view of channels-last memory.
+        At inference a transposed view of channels-last memory.
     """
+    if conv.training or exporting():
+        return conv(x)
     k = conv.kernel_size[0]
     nlc = x.transpose(1, 2).contiguous()
     n, length, c = nlc.shape
@@ -244,8 +248,8 @@ def strided_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
     return F.linear(nlc.reshape(n, length // k, k * c), weight, conv.bias).transpose(1, 2)
 
 
-def pointwise_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
-    """A 1×1 ``conv(x)`` as a matmul on channels-last features.
+def pointwise_conv(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
+    """A 1×1 ``conv(x)``; at inference (eval mode, not being exported) a matmul on channels-last features.
 
     Parameters
     ----------
@@ -258,6 +262,8 @@ def pointwise_conv_nlc(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
     -------
     torch.Tensor, shape (N, out_channels, L)
     """
+    if conv.training or exporting():
+        return conv(x)
     return F.linear(x.transpose(1, 2), conv.weight[..., 0], conv.bias).transpose(1, 2)
 
 
@@ -332,13 +338,8 @@ class EEGReconNet(DenoisingModel):
     def _features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, int]:
         t = x.shape[-1]
         h = F.pad(x, (0, (-t) % 16), mode="replicate")  # no branch on the length: exports with a dynamic time axis
-        if self.training or exporting():
-            fine = run_blocks(self.fine_in, F.gelu(self.encoder(h)))
-            coarse = self.down(fine)
-        else:  # the same layers as matmuls on channels-last features: no layout copy between them
-            fine = run_blocks(self.fine_in, encode_nlc(self.encoder, h))
-            coarse = strided_conv_nlc(self.down, fine)
-        feats = run_blocks(self.fine_out, fine + self.up(run_blocks(self.context, coarse)))
+        fine = run_blocks(self.fine_in, encode_with_gelu(self.encoder, h))  # channels-last from here at inference
+        feats = run_blocks(self.fine_out, fine + self.up(run_blocks(self.context, strided_conv(self.down, fine))))
         return feats, self.decoder(feats)[..., :t], h.shape[-1]
 
     def gate_logits(self, feats: torch.Tensor, n_padded: int, t: int) -> torch.Tensor:
@@ -358,8 +359,7 @@ class EEGReconNet(DenoisingModel):
         torch.Tensor, shape (N, 1, t)
             Logits (gate = :func:`~eegrecon.models.gate.hard_gate` of them).
         """
-        logits = self.gate_head(feats) if self.training or exporting() else pointwise_conv_nlc(self.gate_head, feats)
-        return upsample_gate(logits, n_padded)[..., :t]
+        return upsample_gate(pointwise_conv(self.gate_head, feats), n_padded)[..., :t]
 
     def denoise_1ch(self, x: torch.Tensor) -> torch.Tensor:
         t = x.shape[-1]

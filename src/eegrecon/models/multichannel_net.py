@@ -27,11 +27,10 @@ from torch import nn
 from eegrecon.models.base import DenoisingModel, fill_doc
 from eegrecon.models.eegrecon_net import (
     SeparableBlock,
-    encode_nlc,
-    exporting,
-    pointwise_conv_nlc,
+    encode_with_gelu,
+    pointwise_conv,
     residual_mlp,
-    strided_conv_nlc,
+    strided_conv,
     use_fused,
 )
 from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
@@ -239,12 +238,8 @@ class EEGReconMC(DenoisingModel):
         signals = x if refs is None or refs.shape[1] == 0 else torch.cat([x, refs], dim=1)
         k = signals.shape[1]
         h = F.pad(signals.reshape(b * k, 1, t), (0, (-t) % self.stride), mode="replicate")
-        if self.training or exporting():
-            fine = self.fine_in(F.gelu(self.encoder(h)))
-            ctx = self.down(fine)  # (b·k, dim, frames)
-        else:  # the same layers as matmuls on channels-last features (no layout copies)
-            fine = self.fine_in(encode_nlc(self.encoder, h))
-            ctx = strided_conv_nlc(self.down, fine)
+        fine = self.fine_in(encode_with_gelu(self.encoder, h))
+        ctx = strided_conv(self.down, fine)  # (b·k, dim, frames)
         dim, frames = ctx.shape[1], ctx.shape[2]
         where = self._encodings(b, c, pos, ref_kinds if k > c else None, ctx.dtype)  # (b, k, dim)
         where = where[:, None].expand(b, frames, k, dim).reshape(b * frames, k, dim)
@@ -287,8 +282,7 @@ class EEGReconMC(DenoisingModel):
         artifact = decoded[:, 0].reshape(b, k, t)[:, :c]
         if self.subspace is not None:
             artifact = artifact + self.subspace(x, decoded[:, 1].reshape(b, k, t), summary)
-        head = self.gate_head(feats) if self.training or exporting() else pointwise_conv_nlc(self.gate_head, feats)
-        logits = upsample_gate(head, n_padded)[..., :t].reshape(b, k, t)[:, :c]
+        logits = upsample_gate(pointwise_conv(self.gate_head, feats), n_padded)[..., :t].reshape(b, k, t)[:, :c]
         self.last_gate_logits = logits
         return apply_gate(x, artifact, hard_gate(logits))
 
