@@ -2,7 +2,7 @@
 
     python benchmarks/multichannel.py [--recordings 6] [--seconds 180] [--levels -9 -6 -3 0 3] [--quick]
                                    [--methods eegrecon ...] [--extra-mc LABEL=CHECKPOINT ...]
-                                   [--overlap 0.5] [--refit K] [--speed-only]
+                                   [--overlap 0.5] [--refit K] [--speed-only] [--no-speed]
 
 Test data: eegmat test subjects' ICA-cleaned 19-channel recordings (never seen in training) + real EOG (and EMG)
 time courses of the test split of every EOG/EMG source, projected onto the scalp through forward-modelled
@@ -273,6 +273,8 @@ def main() -> None:
                     help="the Denoiser's refit_components for the multichannel rows (0: off)")
     ap.add_argument("--speed-only", action="store_true",
                     help="only time --mc-model and every --extra-mc on 64 channels → OUT/multichannel_speed.md")
+    ap.add_argument("--no-speed", action="store_true",
+                    help="leave out the 64-channel speed section (time it with --speed-only on an idle machine)")
     ap.add_argument("--drop-channels", nargs="*", default=[],
                     help="leave these channels out of the recording every method sees (e.g. Fp1 Fp2 F7 F8 F3 F4: a "
                          "cap without frontal electrodes); the artifact is still drawn and its SNR still defined on "
@@ -376,8 +378,9 @@ def main() -> None:
     table = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "multichannel.csv", index=False)
-    speed = speed_64(data_dir, {args.mc_model: args.mc_model}, args.overlap, args.refit)
-    write_report(table, timing, speed, args, len(recs), args.out / "multichannel.md")
+    speed = None if args.no_speed else speed_64(data_dir, {args.mc_model: args.mc_model}, args.overlap, args.refit)
+    durations = [min(rec.data.shape[1], n) / SFREQ for rec in recs]
+    write_report(table, timing, speed, args, durations, args.out / "multichannel.md")
 
 
 def reused_peer_rows(reused: pd.DataFrame, noisy_row: dict) -> list[dict]:
@@ -404,7 +407,15 @@ def _fmt(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: int, path: Path) -> None:
+def recording_lengths(durations: list[float]) -> str:
+    """'170 s and 5 × 62 s' for the lengths of the recordings used."""
+    counts = pd.Series(durations).round(1).value_counts().sort_index(ascending=False)
+    parts = [f"{s:g} s" if k == 1 else f"{k} × {s:g} s" for s, k in counts.items()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, durations: list[float],
+                 path: Path) -> None:
     order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
              NETWORK_ONLY, NO_SOURCES, NO_SOURCES + " + refs",
              *[f"eegrecon multichannel ({lab}){refs}" for lab in args.extra_labels for refs in ("", " + refs")],
@@ -413,7 +424,8 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
              "EOGRegression (EOG ch.)", "oracle regression"]
     lines = ["# Multichannel cleaning vs ICA + ICLabel, ASR and EOG regression (`python benchmarks/multichannel.py`)",
              "", f"Command: `python benchmarks/multichannel.py {' '.join(sys.argv[1:])}`", "",
-             f"{n_recs} eegmat test recordings × {args.seconds:g} s, 19 channels at 256 Hz, scored in average "
+             f"{len(durations)} eegmat test recordings ({recording_lengths(durations)}: each up to "
+             f"{args.seconds:g} s), 19 channels at 256 Hz, scored in average "
              "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
              "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
     if args.ac_coupling:
@@ -448,7 +460,10 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict, args, n_recs: i
                   "same draws (--reuse-peers; each case's noisy-input scores checked equal), not rerun here.", ""]
     lines += ["## Time per recording (this run, 19 ch)", "", "| method | mean s |", "|---|---|"]
     lines += [f"| {k} | {np.mean(v):.2f} |" for k, v in timing.items()]
-    lines += ["", *speed_lines(speed, args.overlap)]
+    if speed is None:
+        lines += ["", "Speed on 64 channels: not measured in this run (--no-speed); see multichannel_speed/.", ""]
+    else:
+        lines += ["", *speed_lines(speed, args.overlap)]
     path.write_text("\n".join(lines))
     print("\n".join(lines))
 

@@ -14,7 +14,10 @@ its figures under the short budget rule (benchmarks/results/models_summary.csv).
 
 Evaluated like every benchmark (default corpus's test split, EEGdenoiseNet protocol, 300 windows × 10 SNRs per
 noise) with the shipped eegrecon bundle and the Wiener baselines side by side. Writes
-benchmarks/results/peers_converged.md and peers_converged.csv.
+benchmarks/results/peers_converged.md, peers_converged.csv (CC, RRMSE_t per noise), peers_converged_clean.csv
+(clean-input preservation) and peers_converged_states.json (how far each peer trained). A peer whose run is not
+under --runs (trained in an earlier sitting; run state gone) keeps its rows from those files: the evaluation of the
+others does not depend on it.
 """
 
 from __future__ import annotations
@@ -93,12 +96,35 @@ def main() -> None:
     methods.update({k: BASELINES[k] for k in ("wiener", "oracle_wiener")})
     print(f"[{time.perf_counter() - t0:6.0f} s] evaluating {len(methods)} methods", flush=True)
     table, _, kept = run_methods(corpus, methods, EvalConfig(n_test_windows=args.n_test))
-    summary = summarise(table)
-    clean = clean_input_summary(kept)
+    # the peers whose runs are not here (trained in an earlier sitting, run state gone) keep their earlier results
+    summary = with_earlier(summarise(table), args.out / "peers_converged.csv")
+    clean = with_earlier(clean_input_summary(kept), args.out / "peers_converged_clean.csv")
+    states_file = args.out / "peers_converged_states.json"
+    earlier = json.loads(states_file.read_text()) if states_file.is_file() else {}
+    states = {n: s for n in ORDER if (s := states.get(n, earlier.get(n))) is not None}
     args.out.mkdir(parents=True, exist_ok=True)
     summary.to_csv(args.out / "peers_converged.csv", index=False)
+    clean.to_csv(args.out / "peers_converged_clean.csv", index=False)
+    states_file.write_text(json.dumps(states, indent=1) + "\n")
     (args.out / "peers_converged.md").write_text(render(summary, clean, states, args))
     print((args.out / "peers_converged.md").read_text())
+
+
+def method_key(label: str) -> str:
+    """The method a result row belongs to: 'complex_cnn (converged run)' → 'complex_cnn'."""
+    return label.split(" (")[0]
+
+
+def with_earlier(new: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """This run's rows, plus an earlier results file's rows of the methods this run did not evaluate; in the
+    order shipped model, peers (:data:`ORDER`), baselines."""
+    if path.is_file():
+        old = pd.read_csv(path)
+        done = set(new["method"].map(method_key))
+        new = pd.concat([new, old[~old["method"].map(method_key).isin(done)]], ignore_index=True)
+    rank = {k: i for i, k in enumerate([method_key(SHIPPED), *ORDER])}
+    order = new["method"].map(lambda m: rank.get(method_key(m), len(rank)))
+    return new.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
 def render(summary: pd.DataFrame, clean: pd.DataFrame, states: dict[str, dict], args) -> str:
