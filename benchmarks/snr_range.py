@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from multichannel import labelled_paths  # beside this script
 
 from eegrecon.baselines import BASELINES
 from eegrecon.data.background import add_background_windows
@@ -68,10 +69,7 @@ def main() -> None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA): the test split of the real corpus")
     torch.set_num_threads(args.threads)
     methods = {SHIPPED: lambda: load_method(DEFAULT_MODEL, SHIPPED)}
-    for item in args.extra:
-        label, sep, path = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--extra {item!r}: expected LABEL=CHECKPOINT")
+    for label, path in labelled_paths(args.extra, "--extra").items():
         methods[label] = lambda p=path, lab=label: load_method(p, lab)
     methods.update({k: BASELINES[k] for k in ("wiener", "oracle_wiener")})
     cfg = EvalConfig(noises=args.noises, snrs=args.snrs, n_test_windows=args.n_test)
@@ -89,7 +87,6 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     levels.to_csv(args.out / f"{stem}.csv", index=False)
     names = list(methods)
-    protocol = levels["snr"] <= PROTOCOL_TOP
     lines = ["# Quality against contamination level, beyond the protocol's −7..2 dB (`python benchmarks/snr_range.py`)",
              "", f"Command: `python benchmarks/snr_range.py {' '.join(sys.argv[1:])}`", "",
              f"torch {torch.__version__}. Test split of the default corpus, {args.n_test} windows per level and noise "
@@ -100,22 +97,19 @@ def main() -> None:
              "", "## Means", "",
              "| noise | method | CC −7..2 dB | RRMSE_t −7..2 dB | CC above 2 dB | RRMSE_t above 2 dB |",
              "|---|---|---|---|---|---|"]
-    for noise in args.noises:
-        for name in names:
-            rows = levels[(levels["noise"] == noise) & (levels["method"] == name)]
-            inside, above = rows[protocol[rows.index]], rows[~protocol[rows.index]]
-            lines.append(f"| {noise} | {name} | {inside['cc'].mean():.3f} | {inside['rrmse_t'].mean():.3f} | "
-                         f"{above['cc'].mean():.3f} | {above['rrmse_t'].mean():.3f} |")
-    for noise in args.noises:
-        for metric in ("cc", "rrmse_t"):
-            lines += ["", f"## {noise}: {metric} per level", "", *level_table(levels, noise, metric, names)]
     monotone = []
     for noise in args.noises:
         for name in names:
-            r = levels[(levels["noise"] == noise) & (levels["method"] == name)].sort_values("snr")["rrmse_t"]
-            rises = np.diff(r.to_numpy())
+            rows = levels[(levels["noise"] == noise) & (levels["method"] == name)].sort_values("snr")
+            inside, above = rows[rows["snr"] <= PROTOCOL_TOP], rows[rows["snr"] > PROTOCOL_TOP]
+            lines.append(f"| {noise} | {name} | {inside['cc'].mean():.3f} | {inside['rrmse_t'].mean():.3f} | "
+                         f"{above['cc'].mean():.3f} | {above['rrmse_t'].mean():.3f} |")
+            rises = np.diff(rows["rrmse_t"].to_numpy())
             monotone.append(f"- {noise}, {name}: RRMSE_t rises between consecutive levels {int((rises > 0.005).sum())} "
                             f"times (by > 0.005), at most by {max(rises.max(), 0):.3f}")
+    for noise in args.noises:
+        for metric in ("cc", "rrmse_t"):
+            lines += ["", f"## {noise}: {metric} per level", "", *level_table(levels, noise, metric, names)]
     lines += ["", "## Does it improve as the artifact shrinks?", "", *monotone, ""]
     (args.out / f"{stem}.md").write_text("\n".join(lines))
     print("\n".join(lines))
