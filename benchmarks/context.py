@@ -13,6 +13,7 @@ benchmarks/results/context.md.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def main() -> None:
     wide.columns = [f"{metric} ({window})" for metric, window in wide.columns]
     text = ["# Longer context: single-channel models on test windows of several lengths "
             "(`python benchmarks/context.py`)",
-            "", f"Command: `python benchmarks/context.py {' '.join(sys.argv[1:])}`", "",
+            "", f"Command: `python benchmarks/context.py {shlex.join(sys.argv[1:])}`", "",
             "Test subjects, EEGdenoiseNet protocol per window (RMS-ratio SNR −7..2 dB, 300 clean windows per noise "
             "at every level, mean over levels). The networks run on each window length as it is.", "",
             to_markdown(wide.reset_index(), ".3f"), "",

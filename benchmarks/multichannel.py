@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shlex
 import sys
 import time
 import warnings
@@ -296,7 +297,7 @@ def main() -> None:
     if args.speed_only:
         speed = speed_64(data_dir, {args.mc_model: args.mc_model, **extra}, args.overlap, args.refit)
         text = ["# Multichannel speed (`python benchmarks/multichannel.py --speed-only`)", "",
-                f"Command: `python benchmarks/multichannel.py {' '.join(sys.argv[1:])}`", "",
+                f"Command: `python benchmarks/multichannel.py {shlex.join(sys.argv[1:])}`", "",
                 *speed_lines(speed, args.overlap)]
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "multichannel_speed.md").write_text("\n".join(text))
@@ -423,7 +424,7 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, du
              "ASR cutoff 5", "ASR cutoff 20",
              "EOGRegression (EOG ch.)", "oracle regression"]
     lines = ["# Multichannel cleaning vs ICA + ICLabel, ASR and EOG regression (`python benchmarks/multichannel.py`)",
-             "", f"Command: `python benchmarks/multichannel.py {' '.join(sys.argv[1:])}`", "",
+             "", f"Command: `python benchmarks/multichannel.py {shlex.join(sys.argv[1:])}`", "",
              f"{len(durations)} eegmat test recordings ({recording_lengths(durations)}: each up to "
              f"{args.seconds:g} s), 19 channels at 256 Hz, scored in average "
              "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "

@@ -19,6 +19,7 @@ fitted on such windows too. Writes OUT/snr_range.md and snr_range.csv (``snr_ran
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def main() -> None:
     levels.to_csv(args.out / f"{stem}.csv", index=False)
     names = list(methods)
     lines = ["# Quality against contamination level, beyond the protocol's −7..2 dB (`python benchmarks/snr_range.py`)",
-             "", f"Command: `python benchmarks/snr_range.py {' '.join(sys.argv[1:])}`", "",
+             "", f"Command: `python benchmarks/snr_range.py {shlex.join(sys.argv[1:])}`", "",
              f"torch {torch.__version__}. Test split of the default corpus, {args.n_test} windows per level and noise "
              "(EEGdenoiseNet protocol: RMS-ratio SNR, each window divided by its noisy std). A denoiser should get "
              "better as the artifact shrinks; the fitted Wiener filter is fitted at −7..2 dB as in every benchmark."

@@ -1,6 +1,7 @@
 """What space and time each contribute to removing eye artifacts: the idea behind eegrecon.artifact_sources.
 
     python benchmarks/source_space.py [--recordings 6] [--seconds 180] [--levels -6 0]
+                                      [--course-model LABEL=CHECKPOINT] ... [--out FILE]
 
 On the multichannel benchmark's test draws (eegmat test subjects, real EOG projected onto 19 channels, SNR at the most
 contaminated channel; benchmarks/multichannel.py), frontal and other channels' CC against the clean truth for:
@@ -11,7 +12,9 @@ contaminated channel; benchmarks/multichannel.py), frontal and other channels' C
 - the same, then the single-channel model (test-time ensemble) cleans the beamformed courses in time,
   cleaned = x − A (s − clean(s));
 - the same with the network's topographies and the covariance of what it kept, on every sample (no event gating);
-- the Denoiser's default (``artifact_sources=2``: the last, only during events and where the network acted).
+- the Denoiser's default (``artifact_sources=2``: the last, only during events and where the network acted);
+- with ``--course-model LABEL=CHECKPOINT`` (repeatable): the Denoiser's default with that single-channel model (a
+  checkpoint or run directory) cleaning the source courses instead of the shipped one.
 
 Writes benchmarks/results/source_space.md. Needs ../shared/data.
 """
@@ -19,17 +22,20 @@ Writes benchmarks/results/source_space.md. Needs ../shared/data.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
-from multichannel import OLD_NAMES, eeg_out, make_raw, scores  # benchmarks/multichannel.py, beside this script
+from multichannel import OLD_NAMES, eeg_out, labelled_paths, make_raw, scores  # beside this script
 
 from eegrecon import Denoiser
 from eegrecon.artifact_sources import beamformer
 from eegrecon.data.multichannel import contaminate, load_courses, read_eegmat_recordings, recording_splits
 from eegrecon.data.topography import TopographyBank
+from eegrecon.method import TestTimeEnsemble
+from eegrecon.models.pretrained import load_method
 from eegrecon.paths import resolve_data_dir
 from eegrecon.refit import artifact_topographies
 
@@ -49,8 +55,12 @@ def main() -> None:
     ap.add_argument("--recordings", type=int, default=6)
     ap.add_argument("--seconds", type=float, default=180.0)
     ap.add_argument("--levels", type=float, nargs="*", default=[-6.0, 0.0])
+    ap.add_argument("--course-model", action="append", default=[], metavar="LABEL=CHECKPOINT",
+                    help="also the Denoiser's default with this single-channel model cleaning the source courses; "
+                         "repeatable")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
+    course_models = labelled_paths(args.course_model, "--course-model")
     data_dir = resolve_data_dir(None)
     if data_dir is None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
@@ -62,6 +72,11 @@ def main() -> None:
     network = Denoiser("eegrecon_mc", line_freq=None, artifact_sources=0).fit()
     default = Denoiser("eegrecon_mc", line_freq=None).fit()
     courses_den = Denoiser("eegrecon_net", line_freq=None, ensemble=True).fit()  # as the Denoiser cleans courses
+    others = {}
+    for label, path in course_models.items():
+        den = Denoiser("eegrecon_mc", line_freq=None).fit()
+        den.course_method_ = TestTimeEnsemble(load_method(path))  # what Denoiser._course_cleaner would load
+        others[f"Denoiser default, courses cleaned by {label}"] = den
 
     def clean(sources):
         return courses_den.transform(sources, sfreq=SFREQ)
@@ -87,6 +102,8 @@ def main() -> None:
                     x, net_topo, kept, clean)
                 outs["Denoiser default (artifact_sources=2: during events, where the network acted)"] = eeg_out(
                     default.transform(make_raw(x, names)), names)
+                for label, den in others.items():
+                    outs[label] = eeg_out(den.transform(make_raw(x, names)), names)
             for label, out in outs.items():
                 sc = scores(out, mix.clean, names)
                 results.setdefault((level, label), []).append((sc["cc_frontal"], sc["cc_rest"]))
@@ -94,7 +111,7 @@ def main() -> None:
     labels = list(dict.fromkeys(label for _, label in results))
     head = " | ".join(f"{lv:g} dB frontal | {lv:g} dB other" for lv in args.levels)
     lines = ["# Space and time in eye-artifact removal (`python benchmarks/source_space.py`)", "",
-             f"Command: `python benchmarks/source_space.py {' '.join(sys.argv[1:])}`", "",
+             f"Command: `python benchmarks/source_space.py {shlex.join(sys.argv[1:])}`", "",
              f"{len(recs)} eegmat test recordings × {args.seconds:g} s, 19 channels, real test-split EOG, no reference "
              "channels; CC against the clean truth in average reference, mean over recordings.", "",
              f"| method | {head} |", "|---" * (1 + 2 * len(args.levels)) + "|"]
