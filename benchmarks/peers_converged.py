@@ -139,7 +139,8 @@ def render(summary: pd.DataFrame, clean: pd.DataFrame, states: dict[str, dict], 
         f"({plateau.val_every} steps apart) without improvement, at most {plateau.plateau_drops} drops, stop after "
         f"the last drop's plateau; cap {args.cap_steps} steps. "
         "`stopped by patience` = converged; `time_budget` = still improving when its seconds ran out (the run "
-        "resumes on the next invocation). Best validation checkpoint. Test split of the default corpus, "
+        "resumes on the next invocation); `interrupted` = stopped from outside, resumes the same way from its last "
+        "validation. Best validation checkpoint. Test split of the default corpus, "
         f"{args.n_test} windows × 10 SNRs (−7..2 dB) per noise; CC and RRMSE_t are means over the levels. "
         "The `budget rule` columns are the same peer from benchmarks/results/models.md (≤ 300 s of training).", "",
         "## How far each peer trained", "",
@@ -147,7 +148,8 @@ def render(summary: pd.DataFrame, clean: pd.DataFrame, states: dict[str, dict], 
         "|---|---|---|---|---|---|---|"]
     for n, s in states.items():
         capped = int(budget_steps[n]) if n in budget_steps.index else "–"
-        lines.append(f"| {n} | {s['stopped_by']} | {s['step']} | {s['best_step']} | {s.get('lr_drops', 0)} | "
+        stopped = s["stopped_by"] or "interrupted"
+        lines.append(f"| {n} | {stopped} | {s['step']} | {s['best_step']} | {s.get('lr_drops', 0)} | "
                      f"{s['train_seconds']:.0f} | {capped} |")
     lines += ["", "## CC and RRMSE_t per noise", ""]
     noises = list(summary["noise"].unique())
