@@ -43,6 +43,7 @@ import pandas as pd
 from eegrecon.data.background import add_background
 from eegrecon.data.montage import OLD_NAMES
 from eegrecon.data.multichannel import (
+    REF_BRAIN_GAIN,
     REF_CHANNELS,
     contaminate,
     load_courses,
@@ -283,6 +284,10 @@ def main() -> None:
     ap.add_argument("--ac-coupling", type=float, default=0.0, metavar="P",
                     help="share of eye artifacts recorded through an AC-coupled amplifier's high-pass (time constant "
                          "0.1–1 s; eegrecon.data.multichannel.amplifier_highpass); 0: the usual draws")
+    ap.add_argument("--brain-free-refs", action="store_true",
+                    help="reference channels without the brain activity the simulation puts in them (REF_BRAIN_GAIN "
+                         "× the first channel's truth): a bound no recording allows, for what that activity costs "
+                         "the methods that use the references")
     ap.add_argument("--reuse-peers", type=Path, default=None, metavar="CSV",
                     help="take every method not named eegrecon from an earlier multichannel.csv of the same draws "
                          "(checked against its noisy-input rows) instead of running it again: our rows in minutes")
@@ -357,7 +362,8 @@ def main() -> None:
             base = {"recording": r_i, "kind": kind, "snr_db": level if level is not None else np.nan,
                     "mean_channel_snr_db": float(np.mean(snrs[np.isfinite(snrs)])) if np.isfinite(snrs).any()
                     else np.nan}
-            raw, raw_refs = make_raw(mix.noisy, names), make_raw(mix.noisy, names, mix.refs)
+            refs = mix.refs - REF_BRAIN_GAIN * truth[:1] if args.brain_free_refs else mix.refs
+            raw, raw_refs = make_raw(mix.noisy, names), make_raw(mix.noisy, names, refs)
             rows.append({**base, "method": "noisy input", **scores(mix.noisy, mix.clean, names)})
             if reused is not None:
                 rows += reused_peer_rows(reused, rows[-1])
@@ -432,6 +438,9 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, du
     if args.ac_coupling:
         lines[-1:-1] = [f"Eye artifacts recorded through an AC-coupled amplifier in {100 * args.ac_coupling:g} % of "
                         "draws (causal first-order high-pass, time constant 0.1–1 s, reference channels too).", ""]
+    if args.brain_free_refs:
+        lines[-1:-1] = ["Reference channels without their brain activity (--brain-free-refs: the simulation's "
+                        f"{REF_BRAIN_GAIN:g} × Fp1's truth taken out): a bound, not something a recording allows.", ""]
     if args.drop_channels:
         lines[-1:-1] = [f"Channels left out of every method's input: {', '.join(args.drop_channels)} "
                         f"(frontal = {', '.join(n for n in FRONTAL if n not in args.drop_channels)}). The "

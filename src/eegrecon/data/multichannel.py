@@ -360,6 +360,9 @@ class Contamination:
 
 #: the reference channels a contamination carries, and the model's kind of each
 REF_CHANNELS = (("VEOG", "eog"), ("HEOG", "eog"), ("ECG", "ecg"))
+#: each reference channel also holds this multiple of the first EEG channel's clean signal (an EOG/ECG electrode
+#: picks up some brain activity; regression on the references then removes brain activity too)
+REF_BRAIN_GAIN = 0.2
 
 
 def contaminate(clean: np.ndarray, bank: TopographyBank, courses: Courses, split: str, snr_db: float,
@@ -445,5 +448,5 @@ def contaminate(clean: np.ndarray, bank: TopographyBank, courses: Courses, split
         scale = _rms(clean[worst]) / (_rms(art[worst]) * 10 ** (snr_db / 20))
         art *= scale
         refs *= scale
-    refs += 0.2 * clean[:1]  # an EOG/ECG electrode also picks up some brain signal
+    refs += REF_BRAIN_GAIN * clean[:1]
     return Contamination(clean + art, clean, art, refs, chosen)

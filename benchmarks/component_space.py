@@ -1,0 +1,161 @@
+"""Is a component-space cleaner fast enough and good enough? A prototype against the Denoiser's default.
+
+The multichannel Denoiser runs its network on every channel of every window, so its cost grows with the channel
+count; the #10 speed target (10× faster than ICA + ICLabel on 64 channels) needs a cost that does not. The
+prototype here has none of the network's per-channel work:
+
+1. the ``k`` principal components of the input's low-frequency band (below ``--band-hz``, where eye artifacts have
+   their power) over the whole recording: topographies ``A`` (n_chans, k), orthonormal;
+2. their courses ``s = Aᵀ x`` cleaned by the single-channel model (the Denoiser's course cleaner: the shipped
+   single-channel bundle, test-time ensembled);
+3. ``y = x − A (s − clean(s))``; with ``--gate``, the removal only where it is an event along its course
+   (:func:`eegrecon.artifact_sources.event_weight`), as the Denoiser's source step does.
+
+Scored like ``benchmarks/multichannel.py`` on its longest ``--recordings`` test recordings (EOG at −9..+3 dB and
+clean input; this script's own draws, the same for every method; frontal and other channels), and timed on one
+minute of 64-channel data (eegmmidb S001R01) next to the Denoiser's default and ICA + ICLabel, alternated, median
+of 3. Writes benchmarks/results/component_space.md and .csv. Needs ../shared/data and the [bench] extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import multichannel as mc  # noqa: E402  (the benchmark's helpers and draws)
+
+from eegrecon import Denoiser  # noqa: E402
+from eegrecon.artifact_sources import event_weight  # noqa: E402
+from eegrecon.data.montage import OLD_NAMES  # noqa: E402
+from eegrecon.data.multichannel import (  # noqa: E402
+    contaminate,
+    load_courses,
+    read_eegmat_recordings,
+    recording_splits,
+)
+from eegrecon.data.preprocess import bandpass  # noqa: E402
+from eegrecon.data.topography import TopographyBank  # noqa: E402
+from eegrecon.paths import resolve_data_dir  # noqa: E402
+
+
+def component_cleaner(k: int, band_hz: float, gate: bool):
+    """The prototype as ``(x µV (n_chans, n_times), sfreq) → y``, average reference."""
+    den = Denoiser("eegrecon_mc", line_freq=None).fit()  # its course cleaner: the single-channel bundle, ensembled
+
+    def clean(x: np.ndarray, sfreq: float) -> np.ndarray:
+        x = x - x.mean(axis=0)
+        _, vectors = np.linalg.eigh(np.cov(bandpass(x, sfreq, None, band_hz)))
+        a = vectors[:, ::-1][:, :k]
+        courses = a.T @ x
+        removed = courses - den._course_cleaner(sfreq)(courses)
+        if gate:
+            removed = removed * event_weight(removed, courses, sfreq)
+        return x - a @ removed
+    return clean
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--recordings", type=int, default=3)
+    ap.add_argument("--k", type=int, nargs="*", default=[2, 3], help="components tried")
+    ap.add_argument("--band-hz", type=float, default=6.0)
+    ap.add_argument("--gate", action="store_true")
+    ap.add_argument("--out", type=Path, default=mc.OUT / "component_space.md")
+    args = ap.parse_args()
+    data_dir = resolve_data_dir(None)
+    if data_dir is None:
+        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
+    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
+    recs = sorted(recs, key=lambda r: -r.data.shape[1])[: args.recordings]
+    courses = load_courses(data_dir)
+    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
+    bank = TopographyBank.build(recs[0].pos, seed=123)
+    methods = {f"component space, k = {k}": component_cleaner(k, args.band_hz, args.gate) for k in args.k}
+    default = mc.run_denoiser("eegrecon_mc")
+    rng = np.random.default_rng(0)
+    n = int(180 * mc.SFREQ)
+    rows = []
+    cases = [("clean", None)] + [("eog", lv) for lv in (-9.0, -6.0, -3.0, 0.0, 3.0)]
+    for r_i, rec in enumerate(recs):
+        clean = np.asarray(rec.data[:, :n], dtype=np.float64)
+        for kind, level in cases:
+            fams = {} if kind == "clean" else {"eog": 1.0}
+            mix = contaminate(clean, bank, courses, "test", 0.0 if level is None else level, rng, families=fams)
+            truth = mix.noisy if kind == "clean" else mix.clean  # clean input: scored against the input
+            outs = {"noisy input": mix.noisy}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                outs["eegrecon multichannel (default)"] = default(mc.make_raw(mix.noisy, names), names)
+            outs.update({label: fn(mix.noisy, mc.SFREQ) for label, fn in methods.items()})
+            for label, out in outs.items():
+                rows.append({"recording": r_i, "kind": kind, "snr_db": level, "method": label,
+                             **mc.scores(out, truth, names)})
+            print(f"recording {r_i} {kind} {level}: done", flush=True)
+    table = pd.DataFrame(rows)
+    speed = time_64(data_dir, methods)
+    write(table, speed, args)
+
+
+def time_64(data_dir: Path, methods: dict) -> dict[str, float]:
+    """Seconds per minute of eegmmidb S001R01 (64 ch, 160 Hz): median of 3 alternated calls of each."""
+    import mne
+
+    raw = mne.io.read_raw_edf(data_dir / "eegmmidb_S001" / "S001R01.edf", preload=True, verbose="error")
+    mne.datasets.eegbci.standardize(raw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        raw.set_montage("standard_1005", verbose="error")
+    minutes, sfreq, names = raw.times[-1] / 60, raw.info["sfreq"], raw.ch_names
+    den = Denoiser("eegrecon_mc", line_freq=None).fit()
+    calls = {"eegrecon multichannel (default)": lambda: den.transform(raw),
+             **{label: (lambda fn=fn: fn(raw.get_data() * 1e6, sfreq)) for label, fn in methods.items()},
+             "ICA + ICLabel": lambda: mc.run_ica_iclabel(raw.copy(), names)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for call in calls.values():  # warm-up: imports and first allocations are not part of the comparison
+            call()
+        times: dict[str, list[float]] = {label: [] for label in calls}
+        for _ in range(3):
+            for label, call in calls.items():
+                t = time.perf_counter()
+                call()
+                times[label].append((time.perf_counter() - t) / minutes)
+    return {label: float(np.median(v)) for label, v in times.items()}
+
+
+def write(table: pd.DataFrame, speed: dict[str, float], args) -> None:
+    order = list(dict.fromkeys(table["method"]))
+    eog = table[table["kind"] == "eog"]
+    lines = ["# A component-space cleaner vs the Denoiser's default (`python benchmarks/component_space.py`)", "",
+             f"Command: `python benchmarks/component_space.py {shlex.join(sys.argv[1:])}`", "",
+             f"Prototype: the k principal components of the input below {args.band_hz:g} Hz, their courses cleaned "
+             f"by the single-channel model (test-time ensembled), back-projected{'; gated by events' * args.gate}. "
+             f"{args.recordings} eegmat test recordings × 180 s (the same draws for every method), "
+             "19 channels, average reference; frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
+    for metric in ("cc_frontal", "cc_rest", "rrmse_frontal"):
+        pv = eog.pivot_table(index="method", columns="snr_db", values=metric).reindex(order)
+        pv.columns = [f"{c:g} dB" for c in pv.columns]
+        lines += [f"## EOG: {metric} (mean over recordings)", "", mc._fmt(pv.reset_index()), ""]
+    clean = table[table["kind"] == "clean"].groupby("method")[["cc_all", *[f"{b}_db" for b in mc.BANDS]]].mean()
+    lines += ["## Clean input: CC with the input and band-power change, dB", "",
+              mc._fmt(clean.reindex(order).rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
+    ica = speed["ICA + ICLabel"]
+    lines += ["## Speed: eegmmidb S001R01, 64 channels, 1 min at 160 Hz (median of 3 alternated calls)", "",
+              "| method | s per minute | ICA + ICLabel ÷ method |", "|---|---|---|"]
+    lines += [f"| {k} | {v:.3f} | {ica / v:.1f}× |" for k, v in speed.items()]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n")
+    table.to_csv(args.out.with_suffix(".csv"), index=False)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
