@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from eegrecon.data.montage import positions_from_names, spline_matrix, standard_name
-from eegrecon.data.multichannel import Courses, amplifier_highpass, contaminate, snr_per_channel
+from eegrecon.data.multichannel import REF_BRAIN_GAIN, Courses, amplifier_highpass, contaminate, snr_per_channel
 from eegrecon.data.topography import TopographyBank
 
 NAMES_1020 = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2",
@@ -100,6 +100,18 @@ def test_the_veog_reference_shows_the_vertical_eye_signal(bank):
     assert np.abs(np.corrcoef(mix.refs[2], mix.artifact[0])[0, 1]) < 0.5  # no ECG in this mix
 
 
+def test_the_references_brain_signal_is_ref_brain_gain_times_the_first_channel(bank):
+    # benchmarks/multichannel.py --brain-free-refs subtracts exactly this to bound what it costs
+    rng = np.random.default_rng(10)
+    clean = rng.normal(0, 10, (19, 2048))
+    quiet = contaminate(clean, bank, _courses(), "test", 0.0, rng, families={})
+    np.testing.assert_allclose(quiet.refs, np.repeat(REF_BRAIN_GAIN * clean[:1], 3, axis=0))
+    mix = contaminate(clean, bank, _courses(), "test", -3.0, rng, families={"eog": 1.0})
+    eye_only = mix.refs[0] - REF_BRAIN_GAIN * clean[0]
+    assert abs(np.corrcoef(eye_only, clean[0])[0, 1]) < 0.1
+    assert np.corrcoef(eye_only, mix.artifact[0])[0, 1] > 0.8  # what is left follows the eye artifact at Fp1
+
+
 def test_no_component_leaves_the_recording_clean(bank):
     rng = np.random.default_rng(4)
     clean = rng.normal(0, 10, (19, 1024))
@@ -146,7 +158,7 @@ def test_ac_coupled_eye_course_decays_and_reaches_the_references(bank):
     # AC-coupled: the offset has nearly decayed (5 time constants of lead-in) and keeps decaying monotonically
     course = coupled.artifact[fp1]
     assert np.all(np.diff(np.abs(course)) < 0)
-    veog = coupled.refs[0] - 0.2 * clean[0]
+    veog = coupled.refs[0] - REF_BRAIN_GAIN * clean[0]
     assert np.corrcoef(veog, course)[0, 1] > 0.999  # the VEOG channel went through the same amplifier
 
 
