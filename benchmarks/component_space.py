@@ -34,15 +34,10 @@ import multichannel as mc  # noqa: E402  (the benchmark's helpers and draws)
 
 from eegrecon import Denoiser  # noqa: E402
 from eegrecon.artifact_sources import event_weight  # noqa: E402
-from eegrecon.data.montage import OLD_NAMES  # noqa: E402
 from eegrecon.data.multichannel import (  # noqa: E402
     contaminate,
-    load_courses,
-    read_eegmat_recordings,
-    recording_splits,
 )
 from eegrecon.data.preprocess import bandpass  # noqa: E402
-from eegrecon.data.topography import TopographyBank  # noqa: E402
 from eegrecon.paths import resolve_data_dir  # noqa: E402
 
 
@@ -70,14 +65,7 @@ def main() -> None:
     ap.add_argument("--gate", action="store_true")
     ap.add_argument("--out", type=Path, default=mc.OUT / "component_space.md")
     args = ap.parse_args()
-    data_dir = resolve_data_dir(None)
-    if data_dir is None:
-        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
-    recs = sorted(recs, key=lambda r: -r.data.shape[1])[: args.recordings]
-    courses = load_courses(data_dir)
-    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
-    bank = TopographyBank.build(recs[0].pos, seed=123)
+    recs, courses, names, bank = mc.ground_truth_set(args.recordings)
     methods = {f"component space, k = {k}": component_cleaner(k, args.band_hz, args.gate) for k in args.k}
     default = mc.run_denoiser("eegrecon_mc")
     rng = np.random.default_rng(0)
@@ -100,7 +88,7 @@ def main() -> None:
                              **mc.scores(out, truth, names)})
             print(f"recording {r_i} {kind} {level}: done", flush=True)
     table = pd.DataFrame(rows)
-    speed = time_64(data_dir, methods)
+    speed = time_64(resolve_data_dir(None), methods)
     write(table, speed, args)
 
 

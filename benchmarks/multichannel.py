@@ -45,6 +45,8 @@ from eegrecon.data.montage import OLD_NAMES
 from eegrecon.data.multichannel import (
     REF_BRAIN_GAIN,
     REF_CHANNELS,
+    Courses,
+    Recording,
     contaminate,
     load_courses,
     read_eegmat_recordings,
@@ -255,6 +257,18 @@ def speed_lines(speed: dict, overlap: float) -> list[str]:
     return lines + [""]
 
 
+def ground_truth_set(n_recordings: int) -> tuple[list[Recording], Courses, list[str], TopographyBank]:
+    """The benchmark's ground-truth material: the ``n_recordings`` longest eegmat test recordings, the real artifact
+    courses, the channel names (10-05 spelling) and the topography bank of their montage (seed 123)."""
+    data_dir = resolve_data_dir(None)
+    if data_dir is None:
+        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
+    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
+    recs = sorted(recs, key=lambda r: -r.data.shape[1])[:n_recordings]
+    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
+    return recs, load_courses(data_dir), names, TopographyBank.build(recs[0].pos, seed=123)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--recordings", type=int, default=6)
@@ -308,11 +322,7 @@ def main() -> None:
         (args.out / "multichannel_speed.md").write_text("\n".join(text))
         print("\n".join(text))
         return
-    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
-    recs = sorted(recs, key=lambda r: -r.data.shape[1])[: args.recordings]
-    courses = load_courses(data_dir)
-    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
-    bank = TopographyBank.build(recs[0].pos, seed=123)
+    recs, courses, names, bank = ground_truth_set(args.recordings)
     unknown = sorted(set(args.drop_channels) - set(names))
     if unknown:
         raise SystemExit(f"--drop-channels: {', '.join(unknown)} not among the recordings' channels {names}")

@@ -28,15 +28,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from multichannel import OLD_NAMES, eeg_out, labelled_paths, make_raw, scores  # beside this script
+from multichannel import eeg_out, ground_truth_set, labelled_paths, make_raw, scores  # beside this script
 
 from eegrecon import Denoiser
 from eegrecon.artifact_sources import beamformer
-from eegrecon.data.multichannel import contaminate, load_courses, read_eegmat_recordings, recording_splits
-from eegrecon.data.topography import TopographyBank
+from eegrecon.data.multichannel import contaminate
 from eegrecon.method import TestTimeEnsemble
 from eegrecon.models.pretrained import load_method
-from eegrecon.paths import resolve_data_dir
 from eegrecon.refit import artifact_topographies
 
 OUT = Path(__file__).resolve().parent / "results" / "source_space.md"
@@ -61,14 +59,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     course_models = labelled_paths(args.course_model, "--course-model")
-    data_dir = resolve_data_dir(None)
-    if data_dir is None:
-        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
-    recs = sorted(recs, key=lambda r: -r.data.shape[1])[: args.recordings]
-    courses = load_courses(data_dir)
-    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
-    bank = TopographyBank.build(recs[0].pos, seed=123)
+    recs, courses, names, bank = ground_truth_set(args.recordings)
     network = Denoiser("eegrecon_mc", line_freq=None, artifact_sources=0).fit()
     default = Denoiser("eegrecon_mc", line_freq=None).fit()
     courses_den = Denoiser("eegrecon_net", line_freq=None, ensemble=True).fit()  # as the Denoiser cleans courses
