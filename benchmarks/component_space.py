@@ -89,7 +89,7 @@ def main() -> None:
             print(f"recording {r_i} {kind} {level}: done", flush=True)
     table = pd.DataFrame(rows)
     speed = time_64(resolve_data_dir(None), methods)
-    write(table, speed, args)
+    write(table, speed, args, [min(rec.data.shape[1], n) / mc.SFREQ for rec in recs])
 
 
 def time_64(data_dir: Path, methods: dict) -> dict[str, float]:
@@ -119,14 +119,15 @@ def time_64(data_dir: Path, methods: dict) -> dict[str, float]:
     return {label: float(np.median(v)) for label, v in times.items()}
 
 
-def write(table: pd.DataFrame, speed: dict[str, float], args) -> None:
+def write(table: pd.DataFrame, speed: dict[str, float], args, durations: list[float]) -> None:
     order = list(dict.fromkeys(table["method"]))
     eog = table[table["kind"] == "eog"]
     lines = ["# A component-space cleaner vs the Denoiser's default (`python benchmarks/component_space.py`)", "",
              f"Command: `python benchmarks/component_space.py {shlex.join(sys.argv[1:])}`", "",
              f"Prototype: the k principal components of the input below {args.band_hz:g} Hz, their courses cleaned "
              f"by the single-channel model (test-time ensembled), back-projected{'; gated by events' * args.gate}. "
-             f"{args.recordings} eegmat test recordings × 180 s (the same draws for every method), "
+             f"{args.recordings} eegmat test recordings ({mc.recording_lengths(durations)}; the same draws for "
+             "every method), "
              "19 channels, average reference; frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
     for metric in ("cc_frontal", "cc_rest", "rrmse_frontal"):
         pv = eog.pivot_table(index="method", columns="snr_db", values=metric).reindex(order)
