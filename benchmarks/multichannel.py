@@ -69,14 +69,14 @@ NO_SOURCES = "eegrecon multichannel, network's removal (artifact_sources=0)"
 BENCH_BACKGROUND = (0.5, 0.5)
 
 
-def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None = None):
+def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None = None, sfreq: float = SFREQ):
     """A Raw (volts) with the standard montage; VEOG/HEOG/ECG channels when refs are given."""
     import mne
 
-    info = mne.create_info(names, SFREQ, "eeg")
+    info = mne.create_info(names, sfreq, "eeg")
     data = data_uv * 1e-6
     if refs_uv is not None:
-        info = mne.create_info(names + [n for n, _ in REF_CHANNELS], SFREQ,
+        info = mne.create_info(names + [n for n, _ in REF_CHANNELS], sfreq,
                                ["eeg"] * len(names) + [k for _, k in REF_CHANNELS])
         data = np.r_[data, refs_uv * 1e-6]
     raw = mne.io.RawArray(data, info, verbose="error")
