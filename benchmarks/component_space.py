@@ -30,27 +30,19 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-import time
 import warnings
 from pathlib import Path
 
+import multichannel as mc  # beside this script: the benchmark's helpers and draws
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import multichannel as mc  # noqa: E402  (the benchmark's helpers and draws)
-
-from eegrecon import Denoiser  # noqa: E402
-from eegrecon.artifact_sources import (
-    beamformer,  # noqa: E402
-    event_weight,  # noqa: E402
-)
-from eegrecon.data.multichannel import (  # noqa: E402
-    contaminate,
-)
-from eegrecon.data.preprocess import bandpass  # noqa: E402
-from eegrecon.paths import resolve_data_dir  # noqa: E402
-from eegrecon.refit import artifact_topographies  # noqa: E402
+from eegrecon import Denoiser
+from eegrecon.artifact_sources import beamformer, event_weight
+from eegrecon.data.multichannel import contaminate
+from eegrecon.data.preprocess import bandpass
+from eegrecon.paths import resolve_data_dir
+from eegrecon.refit import artifact_topographies
 
 
 def component_cleaner(k: int, band_hz: float, gate: bool):
@@ -142,13 +134,7 @@ def main() -> None:
 
 def time_64(data_dir: Path, methods: dict) -> dict[str, float]:
     """Seconds per minute of eegmmidb S001R01 (64 ch, 160 Hz): median of 3 alternated calls of each."""
-    import mne
-
-    raw = mne.io.read_raw_edf(data_dir / "eegmmidb_S001" / "S001R01.edf", preload=True, verbose="error")
-    mne.datasets.eegbci.standardize(raw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        raw.set_montage("standard_1005", verbose="error")
+    raw = mc.speed_recording(data_dir)
     minutes, sfreq, names = raw.times[-1] / 60, raw.info["sfreq"], raw.ch_names
     den = Denoiser("eegrecon_mc", line_freq=None).fit()
     calls = {"eegrecon multichannel (default)": lambda: den.transform(raw),
@@ -158,13 +144,7 @@ def time_64(data_dir: Path, methods: dict) -> dict[str, float]:
         warnings.simplefilter("ignore")
         for call in calls.values():  # warm-up: imports and first allocations are not part of the comparison
             call()
-        times: dict[str, list[float]] = {label: [] for label in calls}
-        for _ in range(3):
-            for label, call in calls.items():
-                t = time.perf_counter()
-                call()
-                times[label].append((time.perf_counter() - t) / minutes)
-    return {label: float(np.median(v)) for label, v in times.items()}
+    return mc.median_alternated(calls, minutes)
 
 
 def write(table: pd.DataFrame, speed: dict[str, float], args, durations: list[float]) -> None:

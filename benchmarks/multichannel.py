@@ -35,6 +35,7 @@ import shlex
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -208,19 +209,39 @@ def labelled_paths(items: list[str], flag: str) -> dict[str, str]:
     return out
 
 
-def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit: int = 0,
-             repeats: int = 3) -> dict:
-    """Seconds per minute of 64-channel data: each multichannel model (label → bundle or checkpoint) vs ICA
-    (picard, 15) + ICLabel on eegmmidb S001R01, the median of ``repeats`` calls of each, alternated."""
+def speed_recording(data_dir: Path):
+    """eegmmidb S001R01 (64 channels, 160 Hz, 1 min) with 10-05 names and positions: what the speed rows time."""
     import mne
-
-    from eegrecon import Denoiser
 
     raw = mne.io.read_raw_edf(data_dir / "eegmmidb_S001" / "S001R01.edf", preload=True, verbose="error")
     mne.datasets.eegbci.standardize(raw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         raw.set_montage("standard_1005", verbose="error")
+    return raw
+
+
+def median_alternated(calls: dict[str, Callable[[], object]], minutes: float, repeats: int = 3) -> dict[str, float]:
+    """Seconds per minute of data of each call: the median of ``repeats`` rounds, the calls alternated within each
+    (one call on 2 cores varies by about ±30 %, and alternating spreads the machine's drifts over every method)."""
+    times: dict[str, list[float]] = {label: [] for label in calls}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(repeats):
+            for label, call in calls.items():
+                t = time.perf_counter()
+                call()
+                times[label].append((time.perf_counter() - t) / minutes)
+    return {label: float(np.median(v)) for label, v in times.items()}
+
+
+def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit: int = 0,
+             repeats: int = 3) -> dict:
+    """Seconds per minute of 64-channel data: each multichannel model (label → bundle or checkpoint) vs ICA
+    (picard, 15) + ICLabel on eegmmidb S001R01, the median of ``repeats`` calls of each, alternated."""
+    from eegrecon import Denoiser
+
+    raw = speed_recording(data_dir)
     minutes = raw.times[-1] / 60
     names = raw.ch_names
     dens = {label: Denoiser(ref, line_freq=None, overlap=overlap, refit_components=refit).fit()
@@ -233,18 +254,10 @@ def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit
     with warnings.catch_warnings():  # warm-up: ICLabel's and picard's imports are not part of the comparison
         warnings.simplefilter("ignore")
         run_ica_iclabel(raw.copy().crop(0, 20), names)
-    times: dict[str, list[float]] = {label: [] for label in [*dens, "ICA + ICLabel"]}
-    for _ in range(repeats):  # alternated, median of each: one call on 2 cores varies by ±30 %
-        for label, den in dens.items():
-            t = time.perf_counter()
-            den.transform(raw)
-            times[label].append((time.perf_counter() - t) / minutes)
-        t = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run_ica_iclabel(raw.copy(), names)
-        times["ICA + ICLabel"].append((time.perf_counter() - t) / minutes)
-    return {"minutes": minutes, "repeats": repeats, "s_per_min": {k: float(np.median(v)) for k, v in times.items()}}
+    calls = {label: (lambda den=den: den.transform(raw)) for label, den in dens.items()}
+    calls["ICA + ICLabel"] = lambda: run_ica_iclabel(raw.copy(), names)
+    times = median_alternated(calls, minutes, repeats)
+    return {"minutes": minutes, "repeats": repeats, "s_per_min": times}
 
 
 def speed_lines(speed: dict, overlap: float) -> list[str]:
