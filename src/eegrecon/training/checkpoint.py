@@ -10,6 +10,8 @@ from safetensors.torch import load_file, save_file
 
 from eegrecon.atomic import atomic_path
 
+IMPLEMENTATION_FLAGS = ("fused", "foreach", "capturable")
+
 
 def save_optimizer(path: str | Path, optimizer: torch.optim.Optimizer) -> None:
     """Write AdamW-style state flattened to ``path``.safetensors and the param groups to ``path``.json.
@@ -48,4 +50,7 @@ def load_optimizer(path: str | Path, optimizer: torch.optim.Optimizer) -> None:
         i, name = key.split(".", 1)
         state.setdefault(int(i), {})[name] = value
     groups = json.loads(path.with_suffix(".json").read_text())
+    for saved, own in zip(groups, optimizer.param_groups, strict=True):
+        # how the update runs (fused kernel or not) belongs to this process's torch, not to the run that saved it
+        saved.update({k: own[k] for k in IMPLEMENTATION_FLAGS if k in own})
     optimizer.load_state_dict({"state": state, "param_groups": groups})

@@ -35,6 +35,7 @@ from eegrecon.paths import resolve_data_dir
 from eegrecon.training.checkpoint import load_optimizer, save_optimizer
 from eegrecon.training.config import TrainConfig
 from eegrecon.training.losses import get_loss
+from eegrecon.training.optimizer import make_adamw
 from eegrecon.training.stream import CleanWindows, PairMixer
 
 
@@ -228,7 +229,7 @@ def train(cfg: TrainConfig, out: Path, corpus: Corpus | None = None, resume: boo
     model = build_model(cfg.model, 1, n_times, corpus.sfreq, **cfg.model_kwargs)
     if cfg.init_from:
         load_weights(cfg.init_from, model)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optimizer = make_adamw(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     state = {"step": 0, "best_val_mse": float("inf"), "best_step": -1, "bad_rounds": 0, "train_seconds": 0.0,
              "lr_drops": 0, "stopped_by": None}
     if resume and (ckpt / "last.json").is_file():

@@ -29,6 +29,7 @@ from eegrecon.inference import joint_scale
 from eegrecon.models.checkpoint import save_weights
 from eegrecon.models.gate import gate_loss
 from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC
+from eegrecon.training.optimizer import make_adamw
 
 
 class MultichannelTrainConfig(BaseModel):
@@ -378,7 +379,7 @@ def train_multichannel(splits: dict[str, list[Recording]], courses: Courses, out
     n_base = montages[0].n_chans
     model = EEGReconMC(n_chans=n_base, n_times=cfg.n_times, **cfg.model_kwargs)
     val_batches = validation_batches(val, courses, cfg)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
+    opt = make_adamw(model.parameters(), lr=cfg.lr, weight_decay=1e-4)
     averaged = (AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema_decay), use_buffers=True)
                 if cfg.ema_decay else None)
     budget = cfg.minutes * 60.0
