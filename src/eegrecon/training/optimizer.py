@@ -12,7 +12,7 @@ def make_adamw(params: Iterable[torch.nn.Parameter], lr: float, weight_decay: fl
 
     The fused and the default (multi-tensor) AdamW run the same update and differ only in floating-point
     rounding; the fused step is 1.2–1.7× faster per training step for the large peers on this 2-core CPU
-    (``benchmarks/training_speed.py``). torch builds without a CPU kernel (before 2.4) raise on construction
+    (``benchmarks/training_speed.py``). torch builds without a kernel for the device raise on construction
     and get the default one.
 
     Parameters
