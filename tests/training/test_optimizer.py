@@ -8,7 +8,8 @@ from eegrecon.training.optimizer import make_adamw
 
 def _net(seed: int) -> torch.nn.Module:
     torch.manual_seed(seed)
-    return torch.nn.Sequential(torch.nn.Conv1d(1, 8, 5, padding=2), torch.nn.GELU(), torch.nn.Conv1d(8, 1, 5, padding=2))
+    conv = torch.nn.Conv1d
+    return torch.nn.Sequential(conv(1, 8, 5, padding=2), torch.nn.GELU(), conv(8, 1, 5, padding=2))
 
 
 def _steps(model: torch.nn.Module, optimizer: torch.optim.Optimizer, n: int, seed: int = 1) -> None:
