@@ -102,3 +102,37 @@ def test_inference_fast_path_equals_the_plain_ops_exporters_get(monkeypatch):
         monkeypatch.setattr(eegrecon_net, "exporting", lambda: True)
         plain = net(x)
     torch.testing.assert_close(fast, plain, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.skipif(not eegrecon_net.fused_bf16_available(), reason="this torch build has no bf16 fused oneDNN ops")
+def test_bf16_autocast_runs_the_whole_network_in_bf16_close_to_float32():
+    """Under bf16 autocast at inference the network runs in bfloat16 on the fused ops (autocast does not reach
+    them); the result stays within bf16 rounding of float32 and comes back in the caller's float32."""
+    torch.manual_seed(4)
+    net = EEGReconNet(gated=True)
+    _randomise_norms(net)
+    net.eval()
+    x = torch.randn(6, 1, 512)
+    with torch.no_grad():
+        full = net(x)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            assert net.bf16_inference()
+            half = net(x)
+        net.train()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            assert not net.bf16_inference()  # training keeps autocast's own mixed precision
+    assert half.dtype == torch.float32
+    assert not torch.equal(half, full)  # it did run in bf16
+    err = (half - full).abs()
+    assert err.max() < 0.05 * full.abs().max() and err.mean() < 0.01 * full.abs().mean()
+
+
+def test_probes_answer_the_same_inside_an_autocast_region():
+    eegrecon_net.fused_pointwise_available.cache_clear()
+    eegrecon_net.fused_bf16_available.cache_clear()
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        inside = (eegrecon_net.fused_pointwise_available(), eegrecon_net.fused_bf16_available())
+    eegrecon_net.fused_pointwise_available.cache_clear()
+    eegrecon_net.fused_bf16_available.cache_clear()
+    assert inside == (eegrecon_net.fused_pointwise_available(), eegrecon_net.fused_bf16_available())
+    assert inside[0] == torch.backends.mkldnn.is_available()

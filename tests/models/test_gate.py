@@ -96,3 +96,13 @@ def test_gated_model_round_trips_through_a_checkpoint(tmp_path):
     x = torch.randn(2, 1, 512)
     with torch.no_grad():
         assert torch.equal(back(x), net(x))
+
+
+def test_closed_gate_returns_the_input_bit_for_bit_in_bf16():
+    net = _gated(bias=-10.0)
+    x = torch.randn(7, 1, 512)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        y = net(x)
+        gate = net.artifact_map(x)
+    assert y.dtype == x.dtype and torch.equal(y, x)
+    assert torch.count_nonzero(gate) == 0

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from eegrecon.models.autocast import cpu_autocast, like
 from eegrecon.models.base import DenoisingModel, fill_doc
 from eegrecon.models.gate import apply_gate, hard_gate, upsample_gate
 from eegrecon.models.transposed_conv import MatmulConvTranspose1d
@@ -31,6 +32,7 @@ def exporting() -> bool:
 
 
 @functools.cache
+@torch.autocast("cpu", enabled=False)  # the first call may come from inside an autocast region
 def fused_pointwise_available() -> bool:
     """Whether this torch build has oneDNN's fused linear + pointwise ops (CPU builds with mkldnn do).
 
@@ -51,8 +53,29 @@ def fused_pointwise_available() -> bool:
         return False
 
 
+@functools.cache
+@torch.autocast("cpu", enabled=False)  # the first call may come from inside an autocast region
+def fused_bf16_available() -> bool:
+    """Whether oneDNN's fused linear + pointwise ops also run on bfloat16 tensors here, close to float32.
+
+    :meth:`EEGReconNet.denoise_1ch` runs its whole inference in bfloat16 with them when autocast asks for bf16:
+    autocast does not reach these ops, and without them bf16 gains nothing on this model.
+    """
+    if not fused_pointwise_available():
+        return False
+    try:
+        gen = torch.Generator().manual_seed(0)
+        x, w, b = (torch.randn(*shape, generator=gen) for shape in ((6, 4), (8, 4), (8,)))
+        got = torch.ops.mkldnn._linear_pointwise(x.bfloat16(), w.bfloat16(), b.bfloat16(), "gelu", [], "none")
+        return got.dtype == torch.bfloat16 and bool(torch.allclose(got.float(), F.gelu(F.linear(x, w, b)),
+                                                                   rtol=0.05, atol=0.05))
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def use_fused(x: torch.Tensor) -> bool:
-    """Whether inference on ``x`` can take the fused oneDNN ops (float32, no autocast, not being exported).
+    """Whether inference on ``x`` can take the fused oneDNN ops (float32, or bfloat16 where
+    :func:`fused_bf16_available`; no autocast; not being exported).
 
     Parameters
     ----------
@@ -60,8 +83,11 @@ def use_fused(x: torch.Tensor) -> bool:
         The layer's input.
     """
     # exporting() first: the probe's own ops must not be traced into an exported graph
-    return (not exporting() and x.dtype == torch.float32 and not torch.is_autocast_cpu_enabled()
-            and fused_pointwise_available())
+    if exporting() or cpu_autocast() is not None:
+        return False
+    if x.dtype == torch.bfloat16:
+        return fused_bf16_available()
+    return x.dtype == torch.float32 and fused_pointwise_available()
 
 
 def residual_mlp(h: torch.Tensor, fc1: nn.Linear, fc2: nn.Linear, residual: torch.Tensor) -> torch.Tensor:
@@ -80,8 +106,9 @@ def residual_mlp(h: torch.Tensor, fc1: nn.Linear, fc2: nn.Linear, residual: torc
     -------
     torch.Tensor, shape (rows, out)
     """
-    hidden = torch.ops.mkldnn._linear_pointwise(h, fc1.weight, fc1.bias, "gelu", [], "none")
-    return torch.ops.mkldnn._linear_pointwise.binary(hidden, residual, fc2.weight, fc2.bias, "add")
+    w1, b1, w2, b2 = (like(t, h) for t in (fc1.weight, fc1.bias, fc2.weight, fc2.bias))
+    hidden = torch.ops.mkldnn._linear_pointwise(h, w1, b1, "gelu", [], "none")
+    return torch.ops.mkldnn._linear_pointwise.binary(hidden, residual, w2, b2, "add")
 
 
 class SeparableBlock(nn.Module):
@@ -153,13 +180,13 @@ class SeparableBlock(nn.Module):
         n, length, c = x.shape
         norm, conv = self.norm, self.depthwise
         scale = norm.weight * torch.rsqrt(norm.running_var + norm.eps)
-        weight = (conv.weight * scale[:, None, None]).unsqueeze(2)  # (C, 1, 1, k)
-        bias = (conv.bias - norm.running_mean) * scale + norm.bias
+        weight = like((conv.weight * scale[:, None, None]).unsqueeze(2), x)  # (C, 1, 1, k)
+        bias = like((conv.bias - norm.running_mean) * scale + norm.bias, x)
         h = _depthwise_nlc(x, weight, bias, conv.dilation[0]).reshape(n * length, c)  # a view when contiguous
         if use_fused(h):
             return residual_mlp(h, self.pw1, self.pw2, x.reshape(n * length, c)).view(n, length, c)
-        hidden = F.gelu(self.pw1(h))
-        y = torch.addmm(x.reshape(n * length, c) + self.pw2.bias, hidden, self.pw2.weight.t())
+        hidden = F.gelu(F.linear(h, like(self.pw1.weight, h), like(self.pw1.bias, h)))
+        y = torch.addmm(x.reshape(n * length, c) + like(self.pw2.bias, x), hidden, like(self.pw2.weight, hidden).t())
         return y.view(n, length, c)
 
 
@@ -215,11 +242,12 @@ def encode_with_gelu(conv: nn.Conv1d, h: torch.Tensor) -> torch.Tensor:
     k, stride, pad = conv.kernel_size[0], conv.stride[0], conv.padding[0]
     frames = F.pad(h[:, 0], (pad, pad)).unfold(1, k, stride)  # (N, L_out, k)
     n, length, _ = frames.shape
-    rows, weight = frames.reshape(n * length, k), conv.weight.view(conv.out_channels, k)
+    rows = frames.reshape(n * length, k)
+    weight, bias = like(conv.weight.view(conv.out_channels, k), rows), like(conv.bias, rows)
     if use_fused(rows):
-        out = torch.ops.mkldnn._linear_pointwise(rows, weight, conv.bias, "gelu", [], "none")
+        out = torch.ops.mkldnn._linear_pointwise(rows, weight, bias, "gelu", [], "none")
     else:
-        out = F.gelu(F.linear(rows, weight, conv.bias))
+        out = F.gelu(F.linear(rows, weight, bias))
     return out.view(n, length, -1).transpose(1, 2)
 
 
@@ -245,7 +273,7 @@ def strided_conv(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
     nlc = x.transpose(1, 2).contiguous()
     n, length, c = nlc.shape
     weight = conv.weight.permute(0, 2, 1).reshape(conv.out_channels, k * c)  # columns ordered (tap, channel)
-    return F.linear(nlc.reshape(n, length // k, k * c), weight, conv.bias).transpose(1, 2)
+    return F.linear(nlc.reshape(n, length // k, k * c), like(weight, x), like(conv.bias, x)).transpose(1, 2)
 
 
 def pointwise_conv(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
@@ -264,7 +292,7 @@ def pointwise_conv(conv: nn.Conv1d, x: torch.Tensor) -> torch.Tensor:
     """
     if conv.training or exporting():
         return conv(x)
-    return F.linear(x.transpose(1, 2), conv.weight[..., 0], conv.bias).transpose(1, 2)
+    return F.linear(x.transpose(1, 2), like(conv.weight[..., 0], x), like(conv.bias, x)).transpose(1, 2)
 
 
 def run_blocks(blocks: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
@@ -361,15 +389,32 @@ class EEGReconNet(DenoisingModel):
         """
         return upsample_gate(pointwise_conv(self.gate_head, feats), n_padded)[..., :t]
 
-    def denoise_1ch(self, x: torch.Tensor) -> torch.Tensor:
+    def bf16_inference(self) -> bool:
+        """Whether this forward pass runs in bfloat16 end to end: inference under CPU autocast to bf16, where
+        oneDNN's fused ops take bf16 (:func:`fused_bf16_available`). Autocast alone does not reach the fused ops,
+        and the unfused bf16 path is no faster than float32 here (benchmarks/results/precision.md)."""
+        return (not self.training and not exporting() and cpu_autocast() == torch.bfloat16
+                and fused_bf16_available())
+
+    def _artifact_and_gate(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The decoder's output and (gated models) the gate logits per sample, both in ``x``'s dtype."""
         t = x.shape[-1]
-        feats, out, n_padded = self._features(x)
+        if not self.bf16_inference():
+            feats, out, n_padded = self._features(x)
+            return out, (self.gate_logits(feats, n_padded, t) if self.gated else None)
+        with torch.autocast("cpu", enabled=False):
+            feats, out, n_padded = self._features(x.to(torch.bfloat16))
+            logits = self.gate_logits(feats, n_padded, t).to(x.dtype) if self.gated else None
+        return out.to(x.dtype), logits
+
+    def denoise_1ch(self, x: torch.Tensor) -> torch.Tensor:
+        out, logits = self._artifact_and_gate(x)
         if not self.predict_artifact:
             return out
         if not self.gated:
             return x - out
-        self.last_gate_logits = self.gate_logits(feats, n_padded, t)
-        return apply_gate(x, out, hard_gate(self.last_gate_logits))
+        self.last_gate_logits = logits
+        return apply_gate(x, out, hard_gate(logits))
 
     @torch.no_grad()
     def artifact_map(self, x: torch.Tensor) -> torch.Tensor:
@@ -388,5 +433,5 @@ class EEGReconNet(DenoisingModel):
         b, c, t = x.shape
         if not self.gated:
             return torch.ones_like(x)
-        feats, _, n_padded = self._features(x.reshape(b * c, 1, t))
-        return hard_gate(self.gate_logits(feats, n_padded, t)).reshape(b, c, t)
+        _, logits = self._artifact_and_gate(x.reshape(b * c, 1, t))
+        return hard_gate(logits).reshape(b, c, t)

@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from eegrecon.models.autocast import like
+
 
 class MatmulConvTranspose1d(nn.ConvTranspose1d):
     """:class:`torch.nn.ConvTranspose1d` whose kernel is a multiple of its stride, computed without oneDNN's kernel.
@@ -59,10 +61,10 @@ class MatmulConvTranspose1d(nn.ConvTranspose1d):
         n, c_in, length = x.shape
         c_out, k, s, p = self.out_channels, self.kernel_size[0], self.stride[0], self.padding[0]
         taps = k // s
-        weight = self.weight.permute(0, 2, 1).reshape(c_in, k * c_out)  # columns ordered (tap, phase, c_out)
+        weight = like(self.weight.permute(0, 2, 1).reshape(c_in, k * c_out), x)  # columns: (tap, phase, c_out)
         z = (x.transpose(1, 2).reshape(n * length, c_in) @ weight).view(n, length, taps, s, c_out)
         # tap q of frame l lands on output block l + q
         full = sum(F.pad(z[:, :, q].reshape(n, length * s, c_out), (0, 0, q * s, (taps - 1 - q) * s))
                    for q in range(taps))
-        out = full[:, p:full.shape[1] - p] + self.bias
+        out = full[:, p:full.shape[1] - p] + like(self.bias, x)
         return out.transpose(1, 2)

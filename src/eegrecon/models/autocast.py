@@ -1,0 +1,21 @@
+"""Which dtype inference runs in: CPU autocast's state, and parameters cast to the activations' dtype."""
+
+from __future__ import annotations
+
+import torch
+
+
+def cpu_autocast() -> torch.dtype | None:
+    """The dtype CPU autocast casts to, None when it is off (:func:`~eegrecon.models.neural.predict` asks for
+    bf16 this way)."""
+    try:
+        on, dtype = torch.is_autocast_enabled("cpu"), torch.get_autocast_dtype("cpu")
+    except (TypeError, AttributeError):  # torch < 2.4 has only the per-device functions
+        on, dtype = torch.is_autocast_cpu_enabled(), torch.get_autocast_cpu_dtype()
+    return dtype if on else None
+
+
+def like(param: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``param`` in ``x``'s dtype, for the bfloat16 inference path; unchanged under autocast, which casts itself
+    (so the autocast path computes exactly what it did before that path existed)."""
+    return param if cpu_autocast() is not None else param.to(x.dtype)
