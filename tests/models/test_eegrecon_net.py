@@ -17,6 +17,14 @@ def _randomise_norms(model: torch.nn.Module) -> None:
             module.bias.data.normal_(0.0, 0.2)
 
 
+def _eval_net(seed: int) -> EEGReconNet:
+    """A gated network with non-trivial batch-norm statistics, in eval mode."""
+    torch.manual_seed(seed)
+    net = EEGReconNet(gated=True)
+    _randomise_norms(net)
+    return net.eval()
+
+
 def _reference_path(block: SeparableBlock, x: torch.Tensor) -> torch.Tensor:
     """The training-time computation with the batch norm's running statistics (what eval mode must equal)."""
     h = torch.nn.functional.batch_norm(block.depthwise(x), block.norm.running_mean, block.norm.running_var,
@@ -57,10 +65,7 @@ def test_block_training_mode_uses_batch_statistics():
 
 
 def test_network_inference_equals_block_by_block_reference():
-    torch.manual_seed(2)
-    net = EEGReconNet(gated=True)
-    _randomise_norms(net)
-    net.eval()
+    net = _eval_net(2)
     x = torch.randn(5, 2, 300)
     with torch.no_grad():
         out = net(x)
@@ -91,10 +96,7 @@ def test_run_blocks_follows_training_mode():
 def test_inference_fast_path_equals_the_plain_ops_exporters_get(monkeypatch):
     """The fused oneDNN matmuls, the folded dilated convs and the channels-last encoder/down matmuls (taken here:
     this build has oneDNN) give what the plain ops give (what torch.export and ONNX trace)."""
-    torch.manual_seed(3)
-    net = EEGReconNet(gated=True)
-    _randomise_norms(net)
-    net.eval()
+    net = _eval_net(3)
     x = torch.randn(4, 1, 700)
     assert eegrecon_net.fused_pointwise_available() == torch.backends.mkldnn.is_available()
     with torch.no_grad():
@@ -108,10 +110,7 @@ def test_inference_fast_path_equals_the_plain_ops_exporters_get(monkeypatch):
 def test_bf16_autocast_runs_the_whole_network_in_bf16_close_to_float32():
     """Under bf16 autocast at inference the network runs in bfloat16 on the fused ops (autocast does not reach
     them); the result stays within bf16 rounding of float32 and comes back in the caller's float32."""
-    torch.manual_seed(4)
-    net = EEGReconNet(gated=True)
-    _randomise_norms(net)
-    net.eval()
+    net = _eval_net(4)
     x = torch.randn(6, 1, 512)
     with torch.no_grad():
         full = net(x)

@@ -17,5 +17,17 @@ def cpu_autocast() -> torch.dtype | None:
 
 def like(param: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """``param`` in ``x``'s dtype, for the bfloat16 inference path; unchanged under autocast, which casts itself
-    (so the autocast path computes exactly what it did before that path existed)."""
+    (so the autocast path computes exactly what it did before that path existed).
+
+    Parameters
+    ----------
+    param : torch.Tensor
+        A weight or bias (float32).
+    x : torch.Tensor
+        The activation it meets.
+
+    Returns
+    -------
+    torch.Tensor
+    """
     return param if cpu_autocast() is not None else param.to(x.dtype)
