@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -48,10 +47,8 @@ def time_model(name: str, reps: int) -> dict[str, float]:
         model, x = build_model(name, n_chans=19, n_times=mc.n_times), torch.randn(mc.batch, 19, mc.n_times)
     else:
         model, x = build_model(name, n_chans=1, n_times=512), torch.randn(TrainConfig().batch_size, 1, 512)
-    makers: dict[str, Callable[[], torch.optim.Optimizer]] = {
-        "default": lambda: torch.optim.AdamW(model.parameters(), lr=1e-5),
-        "fused": lambda: make_adamw(model.parameters(), lr=1e-5, weight_decay=1e-2)}
-    optimizers = {k: make() for k, make in makers.items()}
+    optimizers = {"default": torch.optim.AdamW(model.parameters(), lr=1e-5, weight_decay=1e-2),
+                  "fused": make_adamw(model.parameters(), lr=1e-5, weight_decay=1e-2)}
     n = STEPS_PER_BLOCK.get(name, 20)
     times: dict[str, list[float]] = {k: [] for k in optimizers}
     for _ in range(reps):

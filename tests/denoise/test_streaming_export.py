@@ -56,9 +56,9 @@ def test_streaming_rejects_bad_chunks(small_checkpoint):
 def test_onnx_matches_pytorch(small_checkpoint, tmp_path):
     pytest.importorskip("onnxruntime")
     from eegrecon.export import export_onnx, max_difference
-    from eegrecon.models.eegrecon_net import fused_pointwise_available
+    from eegrecon.models.eegrecon_net import fused_ops_available
 
-    fused_pointwise_available.cache_clear()  # as in a fresh process: exporting first must not trace its probe
+    fused_ops_available.cache_clear()  # as in a fresh process: exporting first must not trace its probe
     path = export_onnx(str(small_checkpoint), tmp_path / "m.onnx")
     net = resolve_method(str(small_checkpoint)).model
     for n_times in (512, 777, 64):  # dynamic time axis

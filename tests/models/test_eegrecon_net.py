@@ -98,7 +98,7 @@ def test_inference_fast_path_equals_the_plain_ops_exporters_get(monkeypatch):
     this build has oneDNN) give what the plain ops give (what torch.export and ONNX trace)."""
     net = _eval_net(3)
     x = torch.randn(4, 1, 700)
-    assert eegrecon_net.fused_pointwise_available() == torch.backends.mkldnn.is_available()
+    assert eegrecon_net.fused_ops_available(torch.float32) == torch.backends.mkldnn.is_available()
     with torch.no_grad():
         fast = net(x)
         monkeypatch.setattr(eegrecon_net, "exporting", lambda: True)
@@ -106,7 +106,8 @@ def test_inference_fast_path_equals_the_plain_ops_exporters_get(monkeypatch):
     torch.testing.assert_close(fast, plain, atol=1e-5, rtol=1e-5)
 
 
-@pytest.mark.skipif(not eegrecon_net.fused_bf16_available(), reason="this torch build has no bf16 fused oneDNN ops")
+@pytest.mark.skipif(not eegrecon_net.fused_ops_available(torch.bfloat16),
+                    reason="this torch build has no bf16 fused oneDNN ops")
 def test_bf16_autocast_runs_the_whole_network_in_bf16_close_to_float32():
     """Under bf16 autocast at inference the network runs in bfloat16 on the fused ops (autocast does not reach
     them); the result stays within bf16 rounding of float32 and comes back in the caller's float32."""
@@ -127,11 +128,9 @@ def test_bf16_autocast_runs_the_whole_network_in_bf16_close_to_float32():
 
 
 def test_probes_answer_the_same_inside_an_autocast_region():
-    eegrecon_net.fused_pointwise_available.cache_clear()
-    eegrecon_net.fused_bf16_available.cache_clear()
+    eegrecon_net.fused_ops_available.cache_clear()
     with torch.autocast("cpu", dtype=torch.bfloat16):
-        inside = (eegrecon_net.fused_pointwise_available(), eegrecon_net.fused_bf16_available())
-    eegrecon_net.fused_pointwise_available.cache_clear()
-    eegrecon_net.fused_bf16_available.cache_clear()
-    assert inside == (eegrecon_net.fused_pointwise_available(), eegrecon_net.fused_bf16_available())
+        inside = [eegrecon_net.fused_ops_available(dtype) for dtype in (torch.float32, torch.bfloat16)]
+    eegrecon_net.fused_ops_available.cache_clear()
+    assert inside == [eegrecon_net.fused_ops_available(dtype) for dtype in (torch.float32, torch.bfloat16)]
     assert inside[0] == torch.backends.mkldnn.is_available()

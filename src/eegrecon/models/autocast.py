@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import torch
 
+if hasattr(torch, "get_autocast_dtype"):  # torch >= 2.4: per-device-type functions
 
-def cpu_autocast() -> torch.dtype | None:
-    """The dtype CPU autocast casts to, None when it is off (:func:`~eegrecon.models.neural.predict` asks for
-    bf16 this way)."""
-    try:
-        on, dtype = torch.is_autocast_enabled("cpu"), torch.get_autocast_dtype("cpu")
-    except (TypeError, AttributeError):  # torch < 2.4 has only the per-device functions
-        on, dtype = torch.is_autocast_cpu_enabled(), torch.get_autocast_cpu_dtype()
-    return dtype if on else None
+    def cpu_autocast() -> torch.dtype | None:
+        """The dtype CPU autocast casts to, None when it is off (:func:`~eegrecon.models.neural.predict` asks for
+        bf16 this way)."""
+        return torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else None
+
+else:
+
+    def cpu_autocast() -> torch.dtype | None:
+        """The dtype CPU autocast casts to, None when it is off."""
+        return torch.get_autocast_cpu_dtype() if torch.is_autocast_cpu_enabled() else None
 
 
 def like(param: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

@@ -33,49 +33,37 @@ def exporting() -> bool:
 
 @functools.cache
 @torch.autocast("cpu", enabled=False)  # the first call may come from inside an autocast region
-def fused_pointwise_available() -> bool:
-    """Whether this torch build has oneDNN's fused linear + pointwise ops (CPU builds with mkldnn do).
+def fused_ops_available(dtype: torch.dtype = torch.float32) -> bool:
+    """Whether this torch build has oneDNN's fused linear + pointwise ops for ``dtype`` tensors, giving the plain
+    ops' float32 result (to 1e-5 in float32, to bf16 rounding in bfloat16). CPU builds with mkldnn have them.
 
     They are what torch.compile itself uses on CPU; :meth:`SeparableBlock.forward_nlc` falls back to plain
-    matmuls where they are missing or give a different result.
+    matmuls where they are missing or give a different result. In bfloat16 they are what makes bf16 inference pay
+    (:meth:`EEGReconNet.bf16_inference`): autocast does not reach them.
+
+    Parameters
+    ----------
+    dtype : torch.dtype
+        ``torch.float32`` or ``torch.bfloat16``.
     """
     if not torch.backends.mkldnn.is_available():
         return False
+    tol = 1e-5 if dtype == torch.float32 else 0.05
     try:
         gen = torch.Generator().manual_seed(0)
         x, w, b = (torch.randn(*shape, generator=gen) for shape in ((6, 4), (8, 4), (8,)))
         w2, b2, r = (torch.randn(*shape, generator=gen) for shape in ((4, 8), (4,), (6, 4)))
-        hidden = torch.ops.mkldnn._linear_pointwise(x, w, b, "gelu", [], "none")
-        y = torch.ops.mkldnn._linear_pointwise.binary(hidden, r, w2, b2, "add")
+        hidden = torch.ops.mkldnn._linear_pointwise(x.to(dtype), w.to(dtype), b.to(dtype), "gelu", [], "none")
+        y = torch.ops.mkldnn._linear_pointwise.binary(hidden, r.to(dtype), w2.to(dtype), b2.to(dtype), "add")
         expected = r + F.linear(F.gelu(F.linear(x, w, b)), w2, b2)
-        return bool(torch.allclose(y, expected, rtol=1e-5, atol=1e-5))
-    except (AttributeError, RuntimeError):
-        return False
-
-
-@functools.cache
-@torch.autocast("cpu", enabled=False)  # the first call may come from inside an autocast region
-def fused_bf16_available() -> bool:
-    """Whether oneDNN's fused linear + pointwise ops also run on bfloat16 tensors here, close to float32.
-
-    :meth:`EEGReconNet.denoise_1ch` runs its whole inference in bfloat16 with them when autocast asks for bf16:
-    autocast does not reach these ops, and without them bf16 gains nothing on this model.
-    """
-    if not fused_pointwise_available():
-        return False
-    try:
-        gen = torch.Generator().manual_seed(0)
-        x, w, b = (torch.randn(*shape, generator=gen) for shape in ((6, 4), (8, 4), (8,)))
-        got = torch.ops.mkldnn._linear_pointwise(x.bfloat16(), w.bfloat16(), b.bfloat16(), "gelu", [], "none")
-        return got.dtype == torch.bfloat16 and bool(torch.allclose(got.float(), F.gelu(F.linear(x, w, b)),
-                                                                   rtol=0.05, atol=0.05))
+        return y.dtype == dtype and bool(torch.allclose(y.float(), expected, rtol=tol, atol=tol))
     except (AttributeError, RuntimeError):
         return False
 
 
 def use_fused(x: torch.Tensor) -> bool:
-    """Whether inference on ``x`` can take the fused oneDNN ops (float32, or bfloat16 where
-    :func:`fused_bf16_available`; no autocast; not being exported).
+    """Whether inference on ``x`` can take the fused oneDNN ops (float32 or bfloat16 where
+    :func:`fused_ops_available`; no autocast; not being exported).
 
     Parameters
     ----------
@@ -85,9 +73,7 @@ def use_fused(x: torch.Tensor) -> bool:
     # exporting() first: the probe's own ops must not be traced into an exported graph
     if exporting() or cpu_autocast() is not None:
         return False
-    if x.dtype == torch.bfloat16:
-        return fused_bf16_available()
-    return x.dtype == torch.float32 and fused_pointwise_available()
+    return x.dtype in (torch.float32, torch.bfloat16) and fused_ops_available(x.dtype)
 
 
 def residual_mlp(h: torch.Tensor, fc1: nn.Linear, fc2: nn.Linear, residual: torch.Tensor) -> torch.Tensor:
@@ -391,10 +377,10 @@ class EEGReconNet(DenoisingModel):
 
     def bf16_inference(self) -> bool:
         """Whether this forward pass runs in bfloat16 end to end: inference under CPU autocast to bf16, where
-        oneDNN's fused ops take bf16 (:func:`fused_bf16_available`). Autocast alone does not reach the fused ops,
+        oneDNN's fused ops take bf16 (:func:`fused_ops_available`). Autocast alone does not reach the fused ops,
         and the unfused bf16 path is no faster than float32 here (benchmarks/results/precision.md)."""
         return (not self.training and not exporting() and cpu_autocast() == torch.bfloat16
-                and fused_bf16_available())
+                and fused_ops_available(torch.bfloat16))
 
     def _artifact_and_gate(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The decoder's output and (gated models) the gate logits per sample, both in ``x``'s dtype."""
