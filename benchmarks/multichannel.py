@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from eegrecon.data.background import add_background
-from eegrecon.data.montage import OLD_NAMES
+from eegrecon.data.montage import OLD_NAMES, standard_positions
 from eegrecon.data.multichannel import (
     REF_BRAIN_GAIN,
     REF_CHANNELS,
@@ -68,6 +68,16 @@ NETWORK_ONLY = "eegrecon multichannel + refs, network only"
 NO_SOURCES = "eegrecon multichannel, network's removal (artifact_sources=0)"
 #: background level of the '+bg' cases: 30–80 Hz power over 13–30 Hz power (eegmmidb S001R01 has ~0.5)
 BENCH_BACKGROUND = (0.5, 0.5)
+#: the reference electrodes of eegmat's amplifier (linked ears), as 10-05 names
+EARS = ("A1", "A2")
+#: score-column prefix and wording of each reference the results are scored in
+REFERENCES = (("", "the recording's own reference"), ("avg_", "average reference"))
+INPUT_REFERENCE = {
+    "linked-ears": "in the reference eegmat was recorded in (linked ears); the eye and muscle artifacts are "
+                   "referred to the same ears (forward model over the 19 channels and A1/A2), so they keep the part "
+                   "common to all channels that average reference hides.",
+    "average": "average-referenced before anything is added (--input-reference average), so the recording's own "
+               "reference is average reference."}
 
 
 def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None = None, sfreq: float = SFREQ):
@@ -88,8 +98,12 @@ def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None =
 
 
 def eeg_out(raw, names: list[str]) -> np.ndarray:
-    """The EEG channels of a Raw in µV, average reference."""
-    x = raw.get_data(picks=names) * 1e6
+    """The EEG channels of a Raw in µV, in the reference they are in."""
+    return raw.get_data(picks=names) * 1e6
+
+
+def average_reference(x: np.ndarray) -> np.ndarray:
+    """(n_chans, n_times) re-referenced to the channels' mean."""
     return x - x.mean(axis=0)
 
 
@@ -108,13 +122,14 @@ def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0, reference_reg
 
 
 def fit_ica(raw, picks, fit_params: dict | None = None):
-    """Average reference, then ICA (picard, 15 components) fitted on a 1-Hz high-passed copy (ICLabel's band up to
-    100 Hz or just under Nyquist). Returns (ica, the average-referenced recording, the filtered copy)."""
+    """ICA (picard, 15 components) fitted in the recording's own reference on a 1-Hz high-passed copy (ICLabel's
+    band up to 100 Hz or just under Nyquist) and applied in that reference. Returns (ica, the recording, the
+    filtered copy)."""
     import mne
 
-    work = raw.copy().pick(picks).set_eeg_reference("average", verbose="error")
+    work = raw.copy().pick(picks)
     fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")
-    n_components = min(15, len(work.ch_names) - 1)  # average reference costs one rank
+    n_components = min(15, len(work.ch_names) - 1)  # an average-referenced input has one rank less
     ica = mne.preprocessing.ICA(n_components=n_components, method="picard", max_iter="auto", random_state=0,
                                 fit_params=fit_params, verbose="error")
     ica.fit(fit_on, picks="eeg", verbose="error")
@@ -151,17 +166,15 @@ def run_asr(cutoff: float):
         x = eeg_out(raw, names)
         asr = ASR(sfreq=SFREQ, cutoff=cutoff)
         asr.fit(x)
-        y = asr.transform(x)
-        return y - y.mean(axis=0)
+        return asr.transform(x)
     return run
 
 
 def run_eog_regression(raw, names):
     import mne
 
-    work = raw.copy().set_eeg_reference("average", verbose="error")
-    model = mne.preprocessing.EOGRegression(picks="eeg", picks_artifact="eog").fit(work)
-    return eeg_out(model.apply(work), names)
+    model = mne.preprocessing.EOGRegression(picks="eeg", picks_artifact="eog").fit(raw)
+    return eeg_out(model.apply(raw), names)
 
 
 def oracle(noisy: np.ndarray, artifact: np.ndarray) -> np.ndarray:
@@ -171,11 +184,11 @@ def oracle(noisy: np.ndarray, artifact: np.ndarray) -> np.ndarray:
     return noisy - (num / den)[:, None] * artifact
 
 
-def keep_channels(mix, keep: list[int]):
-    """The contaminated recording on a subset of its channels, in that subset's average reference."""
+def keep_channels(mix, keep: list[int], average: bool):
+    """The contaminated recording on a subset of its channels; ``average``: in that subset's average reference."""
     def sub(x):
         x = x[keep]
-        return x - x.mean(axis=0)
+        return x - x.mean(axis=0) if average else x
     return dataclasses.replace(mix, noisy=sub(mix.noisy), clean=sub(mix.clean), artifact=sub(mix.artifact))
 
 
@@ -187,7 +200,15 @@ def band_powers(x: np.ndarray) -> dict[str, float]:
 
 
 def scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, float]:
-    """CC and RRMSE_t per channel group, band-power change against the truth (dB)."""
+    """CC and RRMSE_t per channel group, band-power change against the truth (dB), in the recording's reference
+    and, with the prefix ``avg_``, in average reference."""
+    own = reference_scores(out, truth, names)
+    avg = reference_scores(average_reference(out), average_reference(truth), names)
+    return {**own, **{f"avg_{k}": v for k, v in avg.items()}}
+
+
+def reference_scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, float]:
+    """CC and RRMSE_t per channel group, band-power change against the truth (dB), in the reference given."""
     cc = np.array([np.corrcoef(a, b)[0, 1] for a, b in zip(out, truth)])
     rr = np.sqrt(np.mean((out - truth) ** 2, axis=1)) / np.sqrt(np.mean(truth ** 2, axis=1))
     front = np.array([n in FRONTAL for n in names])
@@ -270,16 +291,39 @@ def speed_lines(speed: dict, overlap: float) -> list[str]:
     return lines + [""]
 
 
-def ground_truth_set(n_recordings: int) -> tuple[list[Recording], Courses, list[str], TopographyBank]:
+def ground_truth_set(n_recordings: int, reference: str = "average"
+                     ) -> tuple[list[Recording], Courses, list[str], TopographyBank]:
     """The benchmark's ground-truth material: the ``n_recordings`` longest eegmat test recordings, the real artifact
-    courses, the channel names (10-05 spelling) and the topography bank of their montage (seed 123)."""
+    courses, the channel names (10-05 spelling) and the topography bank of their montage (seed 123).
+
+    ``reference="linked-ears"``: the recordings in the reference they were recorded in (linked ears), and a bank
+    over their channels plus the ears (:data:`EARS`, last), so that :func:`to_linked_ears` can refer artifacts to
+    the ears as the amplifier did."""
     data_dir = resolve_data_dir(None)
     if data_dir is None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    recs = recording_splits(read_eegmat_recordings(data_dir), data_dir)["test"]
+    ears = reference == "linked-ears"
+    recs = recording_splits(read_eegmat_recordings(data_dir, reference="recorded" if ears else "average"),
+                            data_dir)["test"]
     recs = sorted(recs, key=lambda r: -r.data.shape[1])[:n_recordings]
     names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
-    return recs, load_courses(data_dir), names, TopographyBank.build(recs[0].pos, seed=123)
+    pos = np.r_[recs[0].pos, [standard_positions()[e] for e in EARS]] if ears else recs[0].pos
+    return recs, load_courses(data_dir), names, TopographyBank.build(pos, seed=123)
+
+
+def with_ears(clean: np.ndarray) -> np.ndarray:
+    """A recording in linked-ears reference as the bank's channels (its own, then the ears at 0 V), average
+    reference: :func:`to_linked_ears` gives the recording back exactly."""
+    full = np.r_[clean, np.zeros((len(EARS), clean.shape[1]))]
+    return full - full.mean(axis=0)
+
+
+def to_linked_ears(mix):
+    """A contamination over the bank's channels (ears last, average reference) in linked-ears reference, without
+    the ear channels: what an amplifier referred to the linked ears records."""
+    def refer(x):
+        return x[:-len(EARS)] - x[-len(EARS):].mean(axis=0)
+    return dataclasses.replace(mix, noisy=refer(mix.noisy), clean=refer(mix.clean), artifact=refer(mix.artifact))
 
 
 def main() -> None:
@@ -318,6 +362,9 @@ def main() -> None:
     ap.add_argument("--reuse-peers", type=Path, default=None, metavar="CSV",
                     help="take every method not named eegrecon from an earlier multichannel.csv of the same draws "
                          "(checked against its noisy-input rows) instead of running it again: our rows in minutes")
+    ap.add_argument("--input-reference", choices=("linked-ears", "average"), default="linked-ears",
+                    help="the reference the methods get the recordings in: the one eegmat was recorded in (linked "
+                         "ears; default) or average reference. Scores are in both references either way")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     if args.quick:
@@ -335,7 +382,8 @@ def main() -> None:
         (args.out / "multichannel_speed.md").write_text("\n".join(text))
         print("\n".join(text))
         return
-    recs, courses, names, bank = ground_truth_set(args.recordings)
+    recs, courses, names, bank = ground_truth_set(args.recordings, args.input_reference)
+    ears = args.input_reference == "linked-ears"
     unknown = sorted(set(args.drop_channels) - set(names))
     if unknown:
         raise SystemExit(f"--drop-channels: {', '.join(unknown)} not among the recordings' channels {names}")
@@ -370,6 +418,7 @@ def main() -> None:
     n = int(args.seconds * SFREQ)
     for r_i, rec in enumerate(recs):
         clean = np.asarray(rec.data[:, :n], dtype=np.float64)
+        clean = with_ears(clean) if ears else clean
         # its own random stream, so the artifact draws of the other cases do not depend on it
         with_bg = add_background(clean, bank, SFREQ, np.random.default_rng([7, r_i]), BENCH_BACKGROUND)
         cases = [("clean", None), ("clean+bg", None)] + [(k, lv) for k in args.kinds for lv in args.levels]
@@ -379,13 +428,15 @@ def main() -> None:
             fams = {k: 1.0 for k in parts if k not in ("bg", "clean")}
             mix = contaminate(truth, bank, courses, "test", 0.0 if level is None else level, rng, families=fams,
                               ac_coupling=args.ac_coupling)
+            if ears:
+                mix = to_linked_ears(mix)
             if len(keep) < len(all_names):
-                mix = keep_channels(mix, keep)
+                mix = keep_channels(mix, keep, average=not ears)
             snrs = snr_per_channel(mix.clean, mix.artifact) if fams else np.full(len(names), np.inf)
             base = {"recording": r_i, "kind": kind, "snr_db": level if level is not None else np.nan,
                     "mean_channel_snr_db": float(np.mean(snrs[np.isfinite(snrs)])) if np.isfinite(snrs).any()
                     else np.nan}
-            refs = mix.refs - REF_BRAIN_GAIN * truth[:1] if args.brain_free_refs else mix.refs
+            refs = mix.refs - REF_BRAIN_GAIN * truth[:1] if args.brain_free_refs else mix.refs  # truth: bank rows
             raw, raw_refs = make_raw(mix.noisy, names), make_raw(mix.noisy, names, refs)
             rows.append({**base, "method": "noisy input", **scores(mix.noisy, mix.clean, names)})
             if reused is not None:
@@ -455,9 +506,11 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, du
     lines = ["# Multichannel cleaning vs ICA + ICLabel, ASR and EOG regression (`python benchmarks/multichannel.py`)",
              "", f"Command: `python benchmarks/multichannel.py {shlex.join(sys.argv[1:])}`", "",
              f"{len(durations)} eegmat test recordings ({recording_lengths(durations)}: each up to "
-             f"{args.seconds:g} s), 19 channels at 256 Hz, scored in average "
-             "reference against the clean truth. SNR at the most contaminated channel (RMS ratio); the mean "
-             "channel SNR is in multichannel.csv. Frontal = Fp1, Fp2, F3, F4, F7, F8, Fz.", ""]
+             f"{args.seconds:g} s), 19 channels at 256 Hz, " + INPUT_REFERENCE[args.input_reference] + " Every "
+             "method gets the recording in that reference and returns it in that reference; each table says which "
+             "reference it is scored in: the recording's own (what a user receives) or average reference. SNR at "
+             "the most contaminated channel (RMS ratio); the mean channel SNR is in multichannel.csv. Frontal = Fp1, "
+             "Fp2, F3, F4, F7, F8, Fz.", ""]
     if args.ac_coupling:
         lines[-1:-1] = [f"Eye artifacts recorded through an AC-coupled amplifier in {100 * args.ac_coupling:g} % of "
                         "draws (causal first-order high-pass, time constant 0.1–1 s, reference channels too).", ""]
@@ -472,22 +525,24 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, du
     for kind in [k for k in table["kind"].unique() if not k.startswith("clean")]:
         part = table[table["kind"] == kind]
         for metric in ("cc_frontal", "cc_rest", "rrmse_frontal", "rrmse_rest"):
-            pv = part.pivot_table(index="method", columns="snr_db", values=metric).reindex(
+            for prefix, where in REFERENCES:
+                pv = part.pivot_table(index="method", columns="snr_db", values=prefix + metric).reindex(
+                    [m for m in order if m in part["method"].unique()])
+                pv.columns = [f"{c:g} dB" for c in pv.columns]
+                lines += [f"## {kind}: {metric}, {where} (mean over recordings)", "", _fmt(pv.reset_index()), ""]
+        for prefix, where in REFERENCES:
+            bands = part.groupby("method")[[f"{prefix}{b}_db" for b in BANDS]].mean().reindex(
                 [m for m in order if m in part["method"].unique()])
-            pv.columns = [f"{c:g} dB" for c in pv.columns]
-            lines += [f"## {kind}: {metric} (mean over recordings)", "", _fmt(pv.reset_index()), ""]
-        bands = part.groupby("method")[[f"{b}_db" for b in BANDS]].mean().reindex(
-            [m for m in order if m in part["method"].unique()])
-        lines += [f"## {kind}: band-power change against the truth, dB (mean over levels and recordings)", "",
-                  _fmt(bands.reset_index()), ""]
+            lines += [f"## {kind}: band-power change against the truth, dB, {where} (mean over levels and "
+                      "recordings)", "", _fmt(bands.reset_index()), ""]
     for kind, title in (("clean", "Clean input (no artifact)"),
                         ("clean+bg", "Clean input with the high-frequency background of real recordings")):
         clean = table[table["kind"] == kind]
-        if len(clean):
-            cl = clean.groupby("method")[["cc_all", *[f"{b}_db" for b in BANDS]]].mean().reindex(
+        for prefix, where in REFERENCES if len(clean) else ():
+            cl = clean.groupby("method")[[f"{prefix}cc_all", *[f"{prefix}{b}_db" for b in BANDS]]].mean().reindex(
                 [m for m in order if m in clean["method"].unique()])
-            lines += [f"## {title}: CC with the input and band-power change, dB", "",
-                      _fmt(cl.rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
+            lines += [f"## {title}: CC with the input and band-power change, dB, {where}", "",
+                      _fmt(cl.rename(columns={f"{prefix}cc_all": "cc_with_input"}).reset_index()), ""]
     if args.reuse_peers is not None:
         lines += [f"Rows of the methods not named eegrecon are from {args.reuse_peers.name} of an earlier run on the "
                   "same draws (--reuse-peers; each case's noisy-input scores checked equal), not rerun here.", ""]

@@ -69,7 +69,8 @@ def beamformer(x: np.ndarray, topographies: np.ndarray) -> np.ndarray:
     return np.linalg.solve(topographies.T @ inv_a, inv_a.T)
 
 
-def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float) -> np.ndarray:
+def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float,
+                 ramp: tuple[float, float] = EVENT_RAMP) -> np.ndarray:
     """Where the network's removal is an artifact event, in [0, 1] per sample (any of the courses).
 
     Parameters
@@ -80,13 +81,15 @@ def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float) -> np
         The input along the same topographies.
     sfreq : float
         Rate, Hz (for the widening and smoothing).
+    ramp : (float, float)
+        A course's size relative to the input's RMS along its topography where the weight leaves 0 and reaches 1.
 
     Returns
     -------
     ndarray, shape (n_times,)
         0 where no course is an event, 1 within events, ramps between.
     """
-    weight = refit.event_weight(courses, projected, EVENT_RAMP).max(axis=0)
+    weight = refit.event_weight(courses, projected, ramp).max(axis=0)
     weight = maximum_filter1d(weight, 2 * int(round(EVENT_WIDENING_S * sfreq)) + 1, mode="nearest")
     return uniform_filter1d(weight, 2 * int(round(EVENT_SMOOTHING_S * sfreq)) + 1, mode="nearest")
 

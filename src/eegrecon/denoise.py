@@ -38,6 +38,7 @@ import numpy as np
 from scipy.signal import welch
 
 from eegrecon.artifact_sources import clean_in_source_space
+from eegrecon.common_mode import restore_common_mode
 from eegrecon.data.mains import SpectrumAccumulator, detect_line_noise
 from eegrecon.data.preprocess import bandpass, hop_for, notch
 from eegrecon.data.validate import ChannelStats, channel_names, check_finite, check_units
@@ -495,6 +496,7 @@ class Denoiser(Estimator):
         joint = None if self._joint_live is None else self._joint_live[0]
         y = denoise_signals(x[:, lo:hi], sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap,
                             self.batch_size, start=start + lo, joint=joint)
+        recorded = x
         if joint and self.reference_regression and x.shape[0] > joint:
             x, y = self._regress_references(x, y, sfreq, start, lo, hi, joint)
         if joint and self.artifact_sources:
@@ -502,6 +504,8 @@ class Denoiser(Estimator):
                                               self._course_cleaner(sfreq), sfreq, x[joint:, lo:hi])
         if joint and self.refit_components:
             y[:joint] -= artifact_refit(x[:joint, lo:hi], y[:joint], self.refit_components)
+        if joint:  # every step above removes in average reference: add the part common to all channels
+            y[:joint] = restore_common_mode(recorded[:joint, lo:hi], y[:joint], sfreq)
         if self._lowpasses(sfreq):
             y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_)
         return y[:, a - lo:b - lo]

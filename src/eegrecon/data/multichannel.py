@@ -73,8 +73,8 @@ def _cache_file(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{key}.npz"
 
 
-def read_eegmat_recordings(data_dir: Path, sfreq: float = 256.0) -> list[Recording]:
-    """eegmat's recordings as 19-channel arrays: the corpus's clean-EEG filters, resampled, average reference.
+def read_eegmat_recordings(data_dir: Path, sfreq: float = 256.0, reference: str = "average") -> list[Recording]:
+    """eegmat's recordings as 19-channel arrays: the corpus's clean-EEG filters, resampled.
 
     Parameters
     ----------
@@ -82,6 +82,8 @@ def read_eegmat_recordings(data_dir: Path, sfreq: float = 256.0) -> list[Recordi
         The data directory (holds ``physionet_eegmat/``).
     sfreq : float
         Target rate, Hz.
+    reference : {"average", "recorded"}
+        Average reference, or the reference they were recorded in (linked ears; each channel's median removed).
 
     Returns
     -------
@@ -90,7 +92,12 @@ def read_eegmat_recordings(data_dir: Path, sfreq: float = 256.0) -> list[Recordi
     """
     src = SOURCES["eegmat"]
     files = src.files(data_dir)
-    key = cache_key(files, {"what": "eegmat_multichannel", "sfreq": sfreq, "filters": src.filters.model_dump()})
+    if reference not in ("average", "recorded"):
+        raise ValueError(f"reference must be 'average' or 'recorded', got {reference!r}")
+    settings = {"what": "eegmat_multichannel", "sfreq": sfreq, "filters": src.filters.model_dump()}
+    if reference != "average":  # the average-reference key stays as it was, so existing caches stay valid
+        settings["reference"] = reference
+    key = cache_key(files, settings)
     path = _cache_file("eegmat_mc", key)
     if path.is_file():
         with np.load(path, allow_pickle=False) as z:
@@ -106,7 +113,7 @@ def read_eegmat_recordings(data_dir: Path, sfreq: float = 256.0) -> list[Recordi
         names = [s.label.split(":")[1].replace("EEG ", "") for s in segs]
         x = np.stack([s.data for s in segs])
         y = preprocess(x - np.median(x, axis=1, keepdims=True), segs[0].sfreq, sfreq, src.filters)
-        y = (y - y.mean(axis=0, keepdims=True)).astype(np.float32)
+        y = (y - y.mean(axis=0, keepdims=True) if reference == "average" else y).astype(np.float32)
         recs.append(Recording(y, sfreq, names, positions_from_names(names), segs[0].group))
     if any(r.ch_names != recs[0].ch_names for r in recs):
         raise DataError(f"{src.path(data_dir)}: recordings do not share one channel list")
