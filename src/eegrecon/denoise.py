@@ -38,6 +38,7 @@ import numpy as np
 from scipy.signal import welch
 
 from eegrecon.artifact_sources import clean_in_source_space
+from eegrecon.bad_channels import find_bad_channels, interpolation
 from eegrecon.common_mode import restore_common_mode
 from eegrecon.data.mains import SpectrumAccumulator, detect_line_noise
 from eegrecon.data.preprocess import bandpass, hop_for, notch
@@ -367,6 +368,7 @@ class Denoiser(Estimator):
         """Make ``method`` the one that runs (with its extra inputs when it is multichannel)."""
         self._active, self._joint = method, joint
         self._joint_live: tuple[int, np.ndarray, np.ndarray] | None = None
+        self._joint_names: list[str] | None = None
         self.sfreq_ = float(method.sfreq)
         self.n_window_ = int(method.n_times)
 
@@ -489,11 +491,16 @@ class Denoiser(Estimator):
             Cleaned, float64.
         """
         a, b = keep if keep is not None else (0, x.shape[1])
+        as_read = x
         if self.line_hz_:
             x = notch(x, sfreq, self.line_hz_)
         context = self._model_context(sfreq, chunk_quantum(sfreq, self.sfreq_))
         lo, hi = max(0, a - context), min(x.shape[1], b + context)
         joint = None if self._joint_live is None else self._joint_live[0]
+        broken = self._broken_channels(x, sfreq, lo, hi) if joint else []
+        if broken:  # every spatial step sees them as their neighbours' interpolation; they come back as read
+            x = x.copy()
+            x[broken] = interpolation(self._joint_live[1], broken) @ x[:joint]
         y = denoise_signals(x[:, lo:hi], sfreq, self._fn(), self.sfreq_, self.n_window_, self.overlap,
                             self.batch_size, start=start + lo, joint=joint)
         recorded = x
@@ -508,7 +515,19 @@ class Denoiser(Estimator):
             y[:joint] = restore_common_mode(recorded[:joint, lo:hi], y[:joint], sfreq)
         if self._lowpasses(sfreq):
             y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_)
+        y[broken] = as_read[broken, lo:hi]
         return y[:, a - lo:b - lo]
+
+    def _broken_channels(self, x: np.ndarray, sfreq: float, lo: int, hi: int) -> list[int]:
+        """EEG rows of a multichannel stretch that look broken (:func:`~eegrecon.bad_channels.find_bad_channels`),
+        logged by name in ``report_["broken_channels"]``."""
+        found = find_bad_channels(x[:self._joint_live[0], lo:hi], sfreq)
+        if found:
+            log = self.report_.setdefault("broken_channels", {})
+            names = getattr(self, "_joint_names", None)
+            for row, why in found.items():
+                log.setdefault(names[row] if names else f"row {row}", why)
+        return sorted(found)
 
     def _regress_references(self, x: np.ndarray, y: np.ndarray, sfreq: float, start: int, lo: int, hi: int,
                             joint: int) -> tuple[np.ndarray, np.ndarray]:
@@ -548,8 +567,11 @@ class Denoiser(Estimator):
             block = np.asarray(read(start, min(start + chunk, n_times)), dtype=np.float64)
             check_finite(block, ch_names, where)
             stats.update(block)
-            if spectrum is not None:
-                spectrum.update(block)
+            if spectrum is not None:  # a broken channel must not decide the notch for all the others
+                eeg = np.flatnonzero(block[:n_rows if self._joint is None else len(self._joint.pos)].std(axis=1) > 0)
+                keep = np.ones(n_rows, bool)
+                keep[eeg[list(find_bad_channels(block[eeg], sfreq))]] = False
+                spectrum.update(block[keep])
             if sfreq > self.sfreq_ + 1e-9 and block.shape[1] > 1:
                 f, p = welch(block, fs=sfreq, nperseg=min(block.shape[1], int(2 * sfreq)), axis=-1)
                 above += float(p[:, f > edge].sum()) * block.shape[1]
@@ -605,6 +627,8 @@ class Denoiser(Estimator):
             n_eeg = len(self._joint.pos)
             eeg, refs = live[live < n_eeg], live[live >= n_eeg] - n_eeg
             self._joint_live = (len(eeg), self._joint.pos[eeg], _kind_indices(self._joint.ref_kinds)[refs])
+            self._joint_names = [channel_names(n_rows, ch_names)[i] for i in eeg]
+            self.report_["broken_channels"] = {}
         chunk, margin, quantum = self.chunk_plan(sfreq, n_times)  # after the survey: the notch sets the context
         shortest = min(stop - start for start, stop in runs)
         padded = int(round(shortest * self.sfreq_ / sfreq)) < self.n_window_
