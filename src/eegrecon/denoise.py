@@ -50,6 +50,7 @@ from eegrecon.method import Method, TestTimeEnsemble
 from eegrecon.model_choice import JointInput, choose_model, joint_input
 from eegrecon.models.pretrained import DEFAULT_MODEL, MULTICHANNEL_MODEL
 from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
+from eegrecon.power_change import PowerChange
 from eegrecon.reference_regression import reference_regression
 from eegrecon.refit import artifact_refit
 
@@ -536,7 +537,7 @@ class Denoiser(Estimator):
         from eegrecon.models.multichannel_net import REF_KINDS
 
         kinds = [REF_KINDS[k] for k in self._joint_live[2]]
-        fit = reference_regression(x[:joint, lo:hi], y[:joint], x[joint:, lo:hi], kinds)
+        fit = reference_regression(x[:joint, lo:hi], y[:joint], x[joint:, lo:hi], kinds, sfreq)
         log = self.report_.get("reference_regression")
         if isinstance(log, dict):
             for kind, weight in fit.weights.items():
@@ -638,6 +639,8 @@ class Denoiser(Estimator):
             warnings.warn(f"{where}: {shortest / sfreq:.3g} s is shorter than one model window "
                           f"({self.n_window_ / self.sfreq_:g} s); the signal is reflect-padded", UserWarning,
                           stacklevel=3)
+        cleaned = live if self._joint is None else live[live < len(self._joint.pos)]
+        self.power_change_ = PowerChange(sfreq, [channel_names(n_rows, ch_names)[i] for i in cleaned])
         for r0, r1 in runs:
             if r1 - r0 < 2:  # a single sample between two boundaries cannot be filtered: returned as it is
                 yield r0, r1, np.asarray(read(r0, r1), dtype=np.float64)
@@ -651,6 +654,7 @@ class Denoiser(Estimator):
                 if keep:
                     mask = _span_mask(keep, r0 + a, r0 + b)
                     out[:, mask] = orig[:, mask]
+                self.report_["power_change"] = self.power_change_.update(orig[cleaned], out[cleaned]).largest_rise()
                 yield r0 + a, r0 + b, out
 
     def _clean(self, data: np.ndarray, sfreq: float, where: str, units: str | None,
