@@ -173,6 +173,7 @@ def run_asr(cutoff: float):
 def run_eog_regression(raw, names):
     import mne
 
+    raw = raw.copy().set_eeg_reference([], verbose="error")  # fit and apply in the reference the recording is in
     model = mne.preprocessing.EOGRegression(picks="eeg", picks_artifact="eog").fit(raw)
     return eeg_out(model.apply(raw), names)
 

@@ -132,3 +132,29 @@ def test_the_denoiser_uses_the_regression_by_default_and_reports_it():
 def test_reference_regression_must_be_a_boolean(bad):
     with pytest.raises(OptionError, match="reference_regression"):
         Denoiser(reference_regression=bad).fit()
+
+
+def test_a_reference_channels_mains_and_noise_never_reach_the_eeg():
+    """The EOG channel holds the eye signal plus its own 50-Hz hum and white noise: the correction carries the
+    eye signal and neither of them."""
+    from scipy.signal import welch
+
+    sfreq, n = 256.0, int(120 * 256)
+    rng = np.random.default_rng(0)
+    t = np.arange(n) / sfreq
+    eye = sum(150 * np.exp(-0.5 * ((t - c) / 0.1) ** 2) for c in np.arange(2, 118, 3.0))
+    topography = np.linspace(1.0, -0.2, 19)
+    brain = rng.normal(0, 10, (19, n))
+    x = brain + np.outer(topography, eye)
+    eog = eye + 30 * np.sin(2 * np.pi * 50 * t) + rng.normal(0, 20, n)
+    y = x - 0.5 * np.outer(topography - topography.mean(), eye)  # a network that removed half of the blink
+    fit = reference_regression(x, y, eog[None], ["eog"], sfreq)
+    assert fit.used
+    f, p_corr = welch(fit.correction, fs=sfreq, nperseg=512)
+    _, p_brain = welch(brain, fs=sfreq, nperseg=512)
+    mains, broad = np.abs(f - 50) <= 1, f > 30
+    assert p_corr[:, mains].sum() < 1e-3 * p_brain[:, mains].sum()
+    assert p_corr[:, broad].sum() < 1e-3 * p_brain[:, broad].sum()
+    whole_band = reference_regression(x, y, eog[None], ["eog"])  # without the rate: the hum goes in (the old way)
+    _, p_old = welch(whole_band.correction, fs=sfreq, nperseg=512)
+    assert p_old[:, mains].sum() > 100 * p_corr[:, mains].sum()
