@@ -12,7 +12,9 @@ robust z-score across the stretch's channels:
 - **high-frequency noise**: its power above 40 Hz (mains bins left out) relative to 1–40 Hz far above the others'.
 
 A channel is flagged only when its robust z exceeds :data:`Z_THRESHOLD` *and* it differs from the median channel
-by :data:`MIN_RATIO` (a montage whose channels are all alike has a tiny spread; chance must not flag one of them).
+by :data:`MIN_RATIO` (a montage whose channels are all alike has a tiny spread; chance must not flag one of them),
+and a criterion that would flag more than :data:`MAX_BROKEN_SHARE` of the channels flags none (it then describes
+the recording, not a broken electrode).
 Flat channels are the survey's business (:mod:`eegrecon.data.validate`).
 """
 
@@ -30,13 +32,18 @@ MIN_RATIO = 3.0
 HIGH_FREQUENCY_RATIO = 30.0
 #: a channel whose 98th-percentile absolute correlation with the others over 1-s windows stays below this
 MIN_CORRELATION = 0.4
-#: the share of 1-s windows in which it must be below it (pyprep's "bad by correlation": 1 %); we ask more, as one
-#: stretch is short
-MIN_BAD_WINDOW_SHARE = 0.2
+#: the share of 1-s windows in which it must be below it (pyprep's "bad by correlation": 1 %). We ask far more: a
+#: flagged channel is left uncleaned, and a real electrode over muscle (eegmmidb T10) sits at 11–14 % on every run
+MIN_BAD_WINDOW_SHARE = 0.3
+#: the correlation criterion needs at least this many 1-s windows (a chunk's short tail judges nothing by it)
+MIN_CORRELATION_WINDOWS = 20
 #: band of the correlation criterion and edge of the high-frequency criterion, Hz
 CORRELATION_BAND = (1.0, 40.0)
 #: fewer channels than this and nothing is judged (a robust spread needs a crowd)
 MIN_CHANNELS = 8
+#: a criterion that flags more than this share of the channels describes the recording, not a broken electrode
+#: (e.g. channels that share nothing in space, as in simulated white noise): it flags none of them there
+MAX_BROKEN_SHARE = 0.25
 
 
 def _robust_z(values: np.ndarray) -> np.ndarray:
@@ -46,7 +53,18 @@ def _robust_z(values: np.ndarray) -> np.ndarray:
 
 
 def robust_amplitude(x: np.ndarray) -> np.ndarray:
-    """Interquartile range / 1.349 per row: the std of a Gaussian, blind to a few large events."""
+    """Interquartile range / 1.349 per row: the std of a Gaussian, blind to a few large events.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        The robust amplitude, same unit.
+    """
     q75, q25 = np.percentile(x, [75, 25], axis=-1)
     return (q75 - q25) / 1.349
 
@@ -92,18 +110,23 @@ def find_bad_channels(x: np.ndarray, sfreq: float, line_freqs: tuple[float, ...]
     if n_chans < MIN_CHANNELS or n_times < 2 * sfreq:
         return {}
     bad: dict[int, str] = {}
+
+    def flag(rows: np.ndarray, why: str) -> None:
+        if 0 < len(rows) <= MAX_BROKEN_SHARE * n_chans:
+            for i in rows:
+                bad.setdefault(int(i), why)
+
     x = x - np.median(x, axis=1, keepdims=True)
     amplitude = robust_amplitude(x)
     ratio = amplitude / max(float(np.median(amplitude)), 1e-300)
     z = _robust_z(np.log(np.maximum(amplitude, 1e-300)))
-    for i in np.flatnonzero((np.abs(z) > Z_THRESHOLD) & ((ratio > MIN_RATIO) | (ratio < 1 / MIN_RATIO))):
-        bad[int(i)] = "deviation"
+    flag(np.flatnonzero((np.abs(z) > Z_THRESHOLD) & ((ratio > MIN_RATIO) | (ratio < 1 / MIN_RATIO))), "deviation")
     lo, hi = CORRELATION_BAND
     if hi < sfreq / 2:
         band = sosfiltfilt(butter(4, [lo, hi], "bandpass", fs=sfreq, output="sos"), x, axis=-1)
-        share = (_windowed_max_correlation(band, sfreq) < MIN_CORRELATION).mean(axis=1)
-        for i in np.flatnonzero(share > MIN_BAD_WINDOW_SHARE):
-            bad.setdefault(int(i), "correlation")
+        windows = _windowed_max_correlation(band, sfreq)
+        if windows.shape[1] >= MIN_CORRELATION_WINDOWS:
+            flag(np.flatnonzero((windows < MIN_CORRELATION).mean(axis=1) > MIN_BAD_WINDOW_SHARE), "correlation")
         f, p = welch(x, fs=sfreq, nperseg=int(min(n_times, 2 * sfreq)), axis=-1)
         mains = np.zeros(len(f), bool)
         for line in line_freqs:
@@ -114,8 +137,8 @@ def find_bad_channels(x: np.ndarray, sfreq: float, line_freqs: tuple[float, ...]
             noise = high / np.maximum(p[:, (f >= lo) & (f <= hi)].sum(axis=1), 1e-300)
             noise_ratio = noise / max(float(np.median(noise)), 1e-300)
             z_noise = _robust_z(np.log(np.maximum(noise, 1e-300)))
-            for i in np.flatnonzero((z_noise > Z_THRESHOLD) & (noise_ratio > HIGH_FREQUENCY_RATIO)):
-                bad.setdefault(int(i), "high-frequency noise")
+            flag(np.flatnonzero((z_noise > Z_THRESHOLD) & (noise_ratio > HIGH_FREQUENCY_RATIO)),
+                 "high-frequency noise")
     return bad
 
 

@@ -39,7 +39,18 @@ AVERAGE_REFERENCE_TOLERANCE = 1e-9
 
 
 def is_average_referenced(x: np.ndarray) -> bool:
-    """Whether the channels of ``x`` (n_chans, n_times) sum to zero at every sample (to float rounding)."""
+    """Whether the channels sum to zero at every sample (to :data:`AVERAGE_REFERENCE_TOLERANCE` of the RMS).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_chans, n_times)
+        Signals.
+
+    Returns
+    -------
+    bool
+        True for average-referenced (or all-zero) input.
+    """
     scale = float(np.sqrt(np.mean(x ** 2))) if x.size else 0.0
     return scale == 0.0 or float(np.max(np.abs(x.mean(axis=0)))) <= AVERAGE_REFERENCE_TOLERANCE * scale
 

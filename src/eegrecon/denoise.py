@@ -41,7 +41,7 @@ from eegrecon.artifact_sources import clean_in_source_space
 from eegrecon.bad_channels import find_bad_channels, interpolation
 from eegrecon.common_mode import restore_common_mode
 from eegrecon.data.mains import SpectrumAccumulator, detect_line_noise
-from eegrecon.data.preprocess import bandpass, hop_for, notch
+from eegrecon.data.preprocess import bandpass, hop_for, notch, stop_mains_bins
 from eegrecon.data.validate import ChannelStats, channel_names, check_finite, check_units
 from eegrecon.errors import DataError, EegreconError, OptionError
 from eegrecon.estimator import Estimator, check_is_fitted
@@ -514,6 +514,9 @@ class Denoiser(Estimator):
             y[:joint] -= artifact_refit(x[:joint, lo:hi], y[:joint], self.refit_components)
         if joint:  # every step above removes in average reference: add the part common to all channels
             y[:joint] = restore_common_mode(recorded[:joint, lo:hi], y[:joint], sfreq)
+            # the spatial road never touches the mains bins: the notch (where hum was found) is their only cleaner
+            removed = recorded[:joint, lo:hi] - y[:joint]
+            y[:joint] = np.where(removed != 0, recorded[:joint, lo:hi] - stop_mains_bins(removed, sfreq), y[:joint])
         if self._lowpasses(sfreq):
             y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq_)
         y[broken] = as_read[broken, lo:hi]

@@ -25,7 +25,18 @@ SEGMENT_S = 4.0
 
 def band_edges(sfreq: float) -> dict[str, tuple[float, float]]:
     """Every band checked at ``sfreq``: the EEG bands, "above 45 Hz" and "mains 50 ±1 Hz"/"mains 60 ±1 Hz" below
-    Nyquist."""
+    Nyquist.
+
+    Parameters
+    ----------
+    sfreq : float
+        Rate, Hz.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        Band name → (low, high) edge, Hz.
+    """
     nyquist = sfreq / 2
     bands = {name: edge for name, edge in EEG_BANDS.items() if edge[0] < nyquist}
     if nyquist > 46.0:
@@ -55,6 +66,8 @@ class PowerChange:
         self._after = np.zeros_like(self._before)
 
     def _band_power(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] == 0 or not self.bands:  # no channel, or a rate too low for any band
+            return np.zeros((x.shape[0], len(self.bands)))
         nperseg = int(min(x.shape[1], round(SEGMENT_S * self.sfreq)))
         f, p = welch(x, fs=self.sfreq, nperseg=nperseg, axis=-1)
         mains = np.zeros(len(f), bool)
@@ -69,7 +82,12 @@ class PowerChange:
         return np.stack(columns, axis=1) * x.shape[1]  # weighted by length: chunks of any size add up
 
     def update(self, before: np.ndarray, after: np.ndarray) -> PowerChange:
-        """Add a stretch (n_chans, n) of the input and the output.
+        """Add a stretch of the input and the output.
+
+        Parameters
+        ----------
+        before, after : ndarray, shape (n_chans, n)
+            The same samples before and after cleaning.
 
         Returns
         -------

@@ -75,8 +75,23 @@ def _average_reference_fit(y: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def artifact_band(x: np.ndarray, sfreq: float, edge_hz: float) -> np.ndarray:
-    """``x`` (n_rows, n_times) low-passed at ``edge_hz`` (zero phase, 8th-order Butterworth: −70 dB at 50 Hz for
-    the EOG's 15 Hz); unchanged when the edge is at or above 0.9 × Nyquist or the stretch is too short to filter."""
+    """A stretch low-passed to the band an artifact lives in (zero phase, 8th-order Butterworth: −70 dB at 50 Hz for
+    the EOG's 15 Hz).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_rows, n_times)
+        Signals.
+    sfreq : float
+        Their rate, Hz.
+    edge_hz : float
+        The band's upper edge, Hz.
+
+    Returns
+    -------
+    ndarray, shape (n_rows, n_times)
+        Filtered; ``x`` itself when the edge is at or above 0.9 × Nyquist or the stretch is too short to filter.
+    """
     if edge_hz >= 0.45 * sfreq or x.shape[-1] <= 30:
         return x
     return sosfiltfilt(butter(4, edge_hz, "lowpass", fs=sfreq, output="sos"), x, axis=-1)

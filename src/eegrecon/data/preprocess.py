@@ -86,6 +86,37 @@ def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
     return out
 
 
+#: mains frequencies whose bins a correction leaves alone (:func:`stop_mains_bins`), Hz
+MAINS_FREQS = (50.0, 60.0)
+#: half-width of the band stopped around each, Hz (the ±1-Hz bins of the do-no-harm check, and a margin)
+MAINS_STOP_HALF_WIDTH = 2.0
+
+
+def stop_mains_bins(x: np.ndarray, sfreq: float) -> np.ndarray:
+    """``x`` without its content at 50 and 60 Hz (±2 Hz, zero-phase IIR band-stops), for corrections: what a
+    cleaning removes leaves the mains bins to the mains notch, which acts only where hum was found.
+
+    Parameters
+    ----------
+    x : ndarray, shape (..., n_times)
+        Signals (corrections).
+    sfreq : float
+        Rate, Hz.
+
+    Returns
+    -------
+    ndarray, shape (..., n_times)
+        Filtered, float64 (``x`` as float64 where both lie above Nyquist or the signal is too short).
+    """
+    out = np.asarray(x, dtype=np.float64)
+    for f0 in MAINS_FREQS:
+        if f0 + MAINS_STOP_HALF_WIDTH >= sfreq / 2 or out.shape[-1] < 16:
+            continue
+        b, a = signal.iirnotch(f0, Q=f0 / (2 * MAINS_STOP_HALF_WIDTH), fs=sfreq)
+        out = signal.filtfilt(b, a, out, axis=-1, padlen=min(3 * max(len(a), len(b)), out.shape[-1] - 1))
+    return out
+
+
 def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
     """Polyphase resampling along the last axis (anti-aliased).
 
