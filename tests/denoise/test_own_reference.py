@@ -79,3 +79,44 @@ def test_one_broken_channel_stays_on_its_channel(own_reference, what):
     change = np.sqrt(np.mean((out[others] - intact[others]) ** 2, axis=1)) / np.sqrt(np.mean(intact[others] ** 2,
                                                                                               axis=1))
     assert np.median(change) < 0.03 and change.max() < 0.1
+
+
+def test_a_reference_channel_in_the_file_comes_back_as_it_was(own_reference):
+    """A Cz-referenced file that carries Cz itself (flat zeros): Cz is not cleaned, the others are."""
+    clean, artifact, names, _ = own_reference
+    cz = names.index("Cz")
+    noisy = clean + artifact
+    noisy = noisy - noisy[cz]  # referred to Cz
+    out, den = _clean(noisy, names)
+    assert den.report_["model"]["multichannel"] and "Cz" in den.report_["flat_channels"]
+    np.testing.assert_array_equal(out[cz], 0.0)
+    fp1 = names.index("Fp1")
+    truth = clean - clean[cz]
+    assert np.corrcoef(out[fp1], truth[fp1])[0, 1] > np.corrcoef(noisy[fp1], truth[fp1])[0, 1] + 0.2
+
+
+def test_an_average_reference_applied_by_mne_is_average_reference(own_reference, monkeypatch):
+    clean, artifact, names, _ = own_reference
+    raw = mne.io.RawArray((clean + artifact) * 1e-6, mne.create_info(names, SFREQ, "eeg"), verbose="error")
+    raw.set_eeg_reference("average", verbose="error")
+    assert raw.info["custom_ref_applied"]
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Denoiser(line_freq=None).fit().transform(raw).get_data()
+
+    out = run()
+    monkeypatch.setattr(sys.modules["eegrecon.denoise"], "restore_common_mode", lambda x, y, sfreq: y)
+    np.testing.assert_array_equal(out, run())  # no common part is added to an average-referenced recording
+
+
+def test_bipolar_derivations_are_cleaned_one_by_one():
+    names = ["Fp1-F7", "F7-T7", "T7-P7", "P7-O1", "Fp2-F8", "F8-T8", "T8-P8", "P8-O2", "Fz-Cz", "Cz-Pz"]
+    raw = mne.io.RawArray(np.random.default_rng(0).normal(0, 10e-6, (len(names), 2048)),
+                          mne.create_info(names, SFREQ, "eeg"), verbose="error")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        den = Denoiser(line_freq=None).fit()
+        den.transform(raw)
+    assert not den.report_["model"]["multichannel"]
