@@ -261,6 +261,12 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             extra.append(f"look clipped: {', '.join(r['clipped_channels'][:5])}")
         if r.get("flat_channels"):
             extra.append(f"flat, left as is: {', '.join(r['flat_channels'])}")
+        if r.get("broken_channels"):
+            extra.append("look broken, kept out of every spatial step and left as recorded: " + ", ".join(
+                f"{c} ({why})" for c, why in list(r["broken_channels"].items())[:6]))
+        rise = r.get("power_change") or {}
+        if rise.get("channel") is not None:
+            extra.append(f"largest power rise {rise['db']:+.2f} dB ({rise['channel']}, {rise['band']})")
         if r.get("not_eeg_by_name"):
             extra.append(f"not cleaned, named as non-EEG: {', '.join(r['not_eeg_by_name'][:6])}")
         if r.get("untouched"):

@@ -157,3 +157,19 @@ def test_cli_denoise_reference_regression_is_on_by_default_and_can_be_turned_off
         assert said == (flag == "--reference-regression"), res.output
         outputs[flag] = mne.io.read_raw_fif(tmp_path / flag / "eyes_clean_raw.fif", verbose="error").get_data()
     assert not np.array_equal(outputs["--reference-regression"], outputs["--no-reference-regression"])
+
+
+def test_cli_denoise_names_a_broken_channel_and_the_largest_power_rise(tmp_path):
+    path = _blinks_fif(tmp_path)
+    raw = mne.io.read_raw_fif(path, preload=True, verbose="error")
+    c3 = raw.ch_names.index("C3")
+    raw._data[c3] += np.random.default_rng(5).normal(0, 300e-6, raw.n_times)
+    broken = tmp_path / "broken_raw.fif"
+    raw.save(broken, verbose="error")
+    res = runner.invoke(app, ["denoise", str(broken), "--out", str(tmp_path / "out"), "--line-freq", "off"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "look broken, kept out of every spatial step and left as recorded: C3 (deviation)" in said
+    assert "largest power rise" in said
+    out = mne.io.read_raw_fif(tmp_path / "out" / "broken_clean_raw.fif", verbose="error").get_data()
+    np.testing.assert_allclose(out[c3], raw.get_data()[c3], rtol=1e-6, atol=1e-12)
