@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def tile_edf(src: Path, dest: Path, hours: float) -> None:
     """Repeat ``src``'s data records until ``hours`` are reached (header patched; constant memory)."""
-    from eegrecon.edf_layout import read_edf_layout
+    from eegrecon.io.edf_layout import read_edf_layout
 
     lay = read_edf_layout(src)
     data = src.read_bytes()
@@ -70,7 +70,7 @@ def peak_rss_mb() -> float:
 
 def one(path: str, out: str) -> None:
     """Clean one file in this process and print seconds and peak memory as JSON."""
-    from eegrecon.files import clean_file
+    from eegrecon.clean.files import clean_file
 
     t0 = time.perf_counter()
     res = clean_file(path, out, overwrite=True)

@@ -35,41 +35,47 @@ import shlex
 import sys
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from common import (  # beside this script
+    BANDS,
+    FRONTAL,
+    SFREQ,
+    fmt_table,
+    ground_truth_set,
+    labelled_paths,
+    make_raw,
+    median_alternated,
+    recording_lengths,
+    run_asr,
+    run_denoiser,
+    run_eog_regression,
+    run_ica_eog,
+    run_ica_iclabel,
+    scores,
+    speed_recording,
+    to_linked_ears,
+    with_ears,
+)
 
 from eegrecon.data.background import add_background
-from eegrecon.data.montage import OLD_NAMES, standard_positions
 from eegrecon.data.multichannel import (
     REF_BRAIN_GAIN,
-    REF_CHANNELS,
-    Courses,
-    Recording,
     contaminate,
-    load_courses,
-    read_eegmat_recordings,
-    recording_splits,
     snr_per_channel,
 )
-from eegrecon.data.topography import TopographyBank
 from eegrecon.paths import resolve_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results"
-FRONTAL = ("Fp1", "Fp2", "F3", "F4", "F7", "F8", "Fz")
-BANDS = {"delta": (1, 4), "theta": (4, 8), "alpha": (8, 13), "beta": (13, 30), "gamma": (30, 80)}
-SFREQ = 256.0
 #: the model with reference channels but without the Denoiser's regression on them (the network alone)
 NETWORK_ONLY = "eegrecon multichannel + refs, network only"
-#: the Denoiser without its source-space step (eegrecon.artifact_sources): the network's own removal
+#: the Denoiser without its source-space step (eegrecon.clean.spatial.artifact_sources): the network's own removal
 NO_SOURCES = "eegrecon multichannel, network's removal (artifact_sources=0)"
 #: background level of the '+bg' cases: 30–80 Hz power over 13–30 Hz power (eegmmidb S001R01 has ~0.5)
 BENCH_BACKGROUND = (0.5, 0.5)
-#: the reference electrodes of eegmat's amplifier (linked ears), as 10-05 names
-EARS = ("A1", "A2")
 #: score-column prefix and wording of each reference the results are scored in
 REFERENCES = (("", "the recording's own reference"), ("avg_", "average reference"))
 INPUT_REFERENCE = {
@@ -78,104 +84,6 @@ INPUT_REFERENCE = {
                    "common to all channels that average reference hides.",
     "average": "average-referenced before anything is added (--input-reference average), so the recording's own "
                "reference is average reference."}
-
-
-def make_raw(data_uv: np.ndarray, names: list[str], refs_uv: np.ndarray | None = None, sfreq: float = SFREQ):
-    """A Raw (volts) with the standard montage; VEOG/HEOG/ECG channels when refs are given."""
-    import mne
-
-    info = mne.create_info(names, sfreq, "eeg")
-    data = data_uv * 1e-6
-    if refs_uv is not None:
-        info = mne.create_info(names + [n for n, _ in REF_CHANNELS], sfreq,
-                               ["eeg"] * len(names) + [k for _, k in REF_CHANNELS])
-        data = np.r_[data, refs_uv * 1e-6]
-    raw = mne.io.RawArray(data, info, verbose="error")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        raw.set_montage("standard_1005", on_missing="ignore", verbose="error")
-    return raw
-
-
-def eeg_out(raw, names: list[str]) -> np.ndarray:
-    """The EEG channels of a Raw in µV, in the reference they are in."""
-    return raw.get_data(picks=names) * 1e6
-
-
-def average_reference(x: np.ndarray) -> np.ndarray:
-    """(n_chans, n_times) re-referenced to the channels' mean."""
-    return x - x.mean(axis=0)
-
-
-def run_denoiser(model: str, overlap: float = 0.5, refit: int = 0, reference_regression: bool = True,
-                 sources: int | None = None):
-    """The Denoiser as a method; ``sources``: its artifact_sources (None: the Denoiser's default)."""
-    from eegrecon import Denoiser
-
-    kw = {} if sources is None else {"artifact_sources": sources}
-    den = Denoiser(model, line_freq=None, overlap=overlap, refit_components=refit,
-                   reference_regression=reference_regression, **kw).fit()
-
-    def run(raw, names):
-        return eeg_out(den.transform(raw), names)
-    return run
-
-
-def fit_ica(raw, picks, fit_params: dict | None = None):
-    """ICA (picard, 15 components) fitted in the recording's own reference on a 1-Hz high-passed copy (ICLabel's
-    band up to 100 Hz or just under Nyquist) and applied in that reference. Returns (ica, the recording, the
-    filtered copy)."""
-    import mne
-
-    work = raw.copy().pick(picks)
-    fit_on = work.copy().filter(1.0, min(100.0, raw.info["sfreq"] / 2 - 5), verbose="error")
-    n_components = min(15, len(work.ch_names) - 1)  # an average-referenced input has one rank less
-    ica = mne.preprocessing.ICA(n_components=n_components, method="picard", max_iter="auto", random_state=0,
-                                fit_params=fit_params, verbose="error")
-    ica.fit(fit_on, picks="eeg", verbose="error")
-    return ica, work, fit_on
-
-
-def run_ica_iclabel(raw, names, confident: float | None = None):
-    """ICA + ICLabel. ``confident=None``: mne-icalabel's documented rule (remove every component not labelled
-    brain or other); a number: remove only eye/muscle/heart components labelled with that probability."""
-    from mne_icalabel import label_components
-
-    ica, work, fit_on = fit_ica(raw, names, dict(ortho=False, extended=True))  # the ICA ICLabel was trained on
-    found = label_components(fit_on, ica, method="iclabel")
-    labels, proba = found["labels"], found["y_pred_proba"]
-    if confident is None:
-        ica.exclude = [i for i, lab in enumerate(labels) if lab not in ("brain", "other")]
-    else:
-        ica.exclude = [i for i, (lab, p) in enumerate(zip(labels, proba))
-                       if lab in ("eye blink", "muscle artifact", "heart beat") and p >= confident]
-    return eeg_out(ica.apply(work, verbose="error"), names)
-
-
-def run_ica_eog(raw, names):
-    ica, work, fit_on = fit_ica(raw, raw.ch_names)
-    bads, _ = ica.find_bads_eog(fit_on, ch_name=["VEOG", "HEOG"], verbose="error")
-    ica.exclude = list(bads)
-    return eeg_out(ica.apply(work, verbose="error"), names)
-
-
-def run_asr(cutoff: float):
-    def run(raw, names):
-        from meegkit.asr import ASR
-
-        x = eeg_out(raw, names)
-        asr = ASR(sfreq=SFREQ, cutoff=cutoff)
-        asr.fit(x)
-        return asr.transform(x)
-    return run
-
-
-def run_eog_regression(raw, names):
-    import mne
-
-    raw = raw.copy().set_eeg_reference([], verbose="error")  # fit and apply in the reference the recording is in
-    model = mne.preprocessing.EOGRegression(picks="eeg", picks_artifact="eog").fit(raw)
-    return eeg_out(model.apply(raw), names)
 
 
 def oracle(noisy: np.ndarray, artifact: np.ndarray) -> np.ndarray:
@@ -191,70 +99,6 @@ def keep_channels(mix, keep: list[int], average: bool):
         x = x[keep]
         return x - x.mean(axis=0) if average else x
     return dataclasses.replace(mix, noisy=sub(mix.noisy), clean=sub(mix.clean), artifact=sub(mix.artifact))
-
-
-def band_powers(x: np.ndarray) -> dict[str, float]:
-    from scipy.signal import welch
-
-    f, p = welch(x, fs=SFREQ, nperseg=int(2 * SFREQ), axis=-1)
-    return {b: float(p[:, (f >= lo) & (f < hi)].sum()) for b, (lo, hi) in BANDS.items()}
-
-
-def scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, float]:
-    """CC and RRMSE_t per channel group, band-power change against the truth (dB), in the recording's reference
-    and, with the prefix ``avg_``, in average reference."""
-    own = reference_scores(out, truth, names)
-    avg = reference_scores(average_reference(out), average_reference(truth), names)
-    return {**own, **{f"avg_{k}": v for k, v in avg.items()}}
-
-
-def reference_scores(out: np.ndarray, truth: np.ndarray, names: list[str]) -> dict[str, float]:
-    """CC and RRMSE_t per channel group, band-power change against the truth (dB), in the reference given."""
-    cc = np.array([np.corrcoef(a, b)[0, 1] for a, b in zip(out, truth)])
-    rr = np.sqrt(np.mean((out - truth) ** 2, axis=1)) / np.sqrt(np.mean(truth ** 2, axis=1))
-    front = np.array([n in FRONTAL for n in names])
-    row = {"cc_frontal": cc[front].mean(), "cc_rest": cc[~front].mean(), "cc_all": cc.mean(),
-           "rrmse_frontal": rr[front].mean(), "rrmse_rest": rr[~front].mean()}
-    po, pt = band_powers(out), band_powers(truth)
-    row.update({f"{b}_db": 10 * np.log10(po[b] / pt[b]) for b in BANDS})
-    return row
-
-
-def labelled_paths(items: list[str], flag: str) -> dict[str, str]:
-    """``LABEL=PATH`` command-line items → {label: path}; exits with a message on an item without ``=``."""
-    out = {}
-    for item in items:
-        label, sep, path = item.partition("=")
-        if not sep:
-            raise SystemExit(f"{flag} {item!r}: expected LABEL=CHECKPOINT")
-        out[label] = path
-    return out
-
-
-def speed_recording(data_dir: Path):
-    """eegmmidb S001R01 (64 channels, 160 Hz, 1 min) with 10-05 names and positions: what the speed rows time."""
-    import mne
-
-    raw = mne.io.read_raw_edf(data_dir / "eegmmidb_S001" / "S001R01.edf", preload=True, verbose="error")
-    mne.datasets.eegbci.standardize(raw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        raw.set_montage("standard_1005", verbose="error")
-    return raw
-
-
-def median_alternated(calls: dict[str, Callable[[], object]], minutes: float, repeats: int = 3) -> dict[str, float]:
-    """Seconds per minute of data of each call: the median of ``repeats`` rounds, the calls alternated within each
-    (one call on 2 cores varies by about ±30 %, and alternating spreads the machine's drifts over every method)."""
-    times: dict[str, list[float]] = {label: [] for label in calls}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(repeats):
-            for label, call in calls.items():
-                t = time.perf_counter()
-                call()
-                times[label].append((time.perf_counter() - t) / minutes)
-    return {label: float(np.median(v)) for label, v in times.items()}
 
 
 def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit: int = 0,
@@ -290,41 +134,6 @@ def speed_lines(speed: dict, overlap: float) -> list[str]:
              "| method | s per minute of data | ICA + ICLabel ÷ method |", "|---|---|---|"]
     lines += [f"| {k} | {v:.3f} | {ica / v:.1f}× |" for k, v in speed["s_per_min"].items()]
     return lines + [""]
-
-
-def ground_truth_set(n_recordings: int, reference: str = "average"
-                     ) -> tuple[list[Recording], Courses, list[str], TopographyBank]:
-    """The benchmark's ground-truth material: the ``n_recordings`` longest eegmat test recordings, the real artifact
-    courses, the channel names (10-05 spelling) and the topography bank of their montage (seed 123).
-
-    ``reference="linked-ears"``: the recordings in the reference they were recorded in (linked ears), and a bank
-    over their channels plus the ears (:data:`EARS`, last), so that :func:`to_linked_ears` can refer artifacts to
-    the ears as the amplifier did."""
-    data_dir = resolve_data_dir(None)
-    if data_dir is None:
-        raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    ears = reference == "linked-ears"
-    recs = recording_splits(read_eegmat_recordings(data_dir, reference="recorded" if ears else "average"),
-                            data_dir)["test"]
-    recs = sorted(recs, key=lambda r: -r.data.shape[1])[:n_recordings]
-    names = [OLD_NAMES.get(n.upper(), n) for n in recs[0].ch_names]
-    pos = np.r_[recs[0].pos, [standard_positions()[e] for e in EARS]] if ears else recs[0].pos
-    return recs, load_courses(data_dir), names, TopographyBank.build(pos, seed=123)
-
-
-def with_ears(clean: np.ndarray) -> np.ndarray:
-    """A recording in linked-ears reference as the bank's channels (its own, then the ears at 0 V), average
-    reference: :func:`to_linked_ears` gives the recording back exactly."""
-    full = np.r_[clean, np.zeros((len(EARS), clean.shape[1]))]
-    return full - full.mean(axis=0)
-
-
-def to_linked_ears(mix):
-    """A contamination over the bank's channels (ears last, average reference) in linked-ears reference, without
-    the ear channels: what an amplifier referred to the linked ears records."""
-    def refer(x):
-        return x[:-len(EARS)] - x[-len(EARS):].mean(axis=0)
-    return dataclasses.replace(mix, noisy=refer(mix.noisy), clean=refer(mix.clean), artifact=refer(mix.artifact))
 
 
 def main() -> None:
@@ -481,21 +290,6 @@ def reused_peer_rows(reused: pd.DataFrame, noisy_row: dict) -> list[dict]:
     return peers.to_dict("records")
 
 
-def _fmt(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
-    for _, r in df.iterrows():
-        lines.append("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values) + " |")
-    return "\n".join(lines)
-
-
-def recording_lengths(durations: list[float]) -> str:
-    """'170 s and 5 × 62 s' for the lengths of the recordings used."""
-    counts = pd.Series(durations).round(1).value_counts().sort_index(ascending=False)
-    parts = [f"{s:g} s" if k == 1 else f"{k} × {s:g} s" for s, k in counts.items()]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, durations: list[float],
                  path: Path) -> None:
     order = ["noisy input", "eegrecon single-channel", "eegrecon multichannel", "eegrecon multichannel + refs",
@@ -530,12 +324,12 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, du
                 pv = part.pivot_table(index="method", columns="snr_db", values=prefix + metric).reindex(
                     [m for m in order if m in part["method"].unique()])
                 pv.columns = [f"{c:g} dB" for c in pv.columns]
-                lines += [f"## {kind}: {metric}, {where} (mean over recordings)", "", _fmt(pv.reset_index()), ""]
+                lines += [f"## {kind}: {metric}, {where} (mean over recordings)", "", fmt_table(pv.reset_index()), ""]
         for prefix, where in REFERENCES:
             bands = part.groupby("method")[[f"{prefix}{b}_db" for b in BANDS]].mean().reindex(
                 [m for m in order if m in part["method"].unique()])
             lines += [f"## {kind}: band-power change against the truth, dB, {where} (mean over levels and "
-                      "recordings)", "", _fmt(bands.reset_index()), ""]
+                      "recordings)", "", fmt_table(bands.reset_index()), ""]
     for kind, title in (("clean", "Clean input (no artifact)"),
                         ("clean+bg", "Clean input with the high-frequency background of real recordings")):
         clean = table[table["kind"] == kind]
@@ -543,7 +337,7 @@ def write_report(table: pd.DataFrame, timing: dict, speed: dict | None, args, du
             cl = clean.groupby("method")[[f"{prefix}cc_all", *[f"{prefix}{b}_db" for b in BANDS]]].mean().reindex(
                 [m for m in order if m in clean["method"].unique()])
             lines += [f"## {title}: CC with the input and band-power change, dB, {where}", "",
-                      _fmt(cl.rename(columns={f"{prefix}cc_all": "cc_with_input"}).reset_index()), ""]
+                      fmt_table(cl.rename(columns={f"{prefix}cc_all": "cc_with_input"}).reset_index()), ""]
     if args.reuse_peers is not None:
         lines += [f"Rows of the methods not named eegrecon are from {args.reuse_peers.name} of an earlier run on the "
                   "same draws (--reuse-peers; each case's noisy-input scores checked equal), not rerun here.", ""]

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from eegrecon.denoise import resolve_method
+from eegrecon.clean.model_choice import resolve_method
 from eegrecon.export import OnnxWindows, export_onnx
 from eegrecon.models.pretrained import DEFAULT_MODEL
 from eegrecon.report import to_markdown

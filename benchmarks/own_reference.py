@@ -8,7 +8,7 @@ power rise per recording.
    peaks and the blink-locked mean at the peak (signed), µV, in the file's own reference and in average reference;
    raw, eegrecon's default and (``--with-ica``) MNE ICA + ICLabel fitted and applied in the same reference.
 2. Every recording in ../shared/data with ≥ 8 EEG channels (eegmmidb S001 R01–R04, the EEGLAB sample with its EOG
-   channels, OSET EEGdata): the largest rise of any channel's power in any band (eegrecon.power_change: 1–4, 4–8,
+   channels, OSET EEGdata): the largest rise of any channel's power in any band (eegrecon.clean.power_change: 1–4, 4–8,
    8–13, 13–30, 30–45 Hz, above 45 Hz and ±1 Hz around 50/60 Hz) caused by the default Denoiser, in the
    recording's reference, with the channel and band.
 
@@ -26,9 +26,9 @@ import numpy as np
 from scipy import signal
 
 from eegrecon import Denoiser
-from eegrecon.data.readers import read_raw
+from eegrecon.clean.power_change import power_change
+from eegrecon.io.readers import read_raw
 from eegrecon.paths import resolve_data_dir
-from eegrecon.power_change import power_change
 
 OUT = Path(__file__).parent / "results" / "own_reference.md"
 CHANNELS = ("Fp1", "Fp2", "AF3", "Cz", "T9", "T10", "Oz")
@@ -63,7 +63,7 @@ def peak_rows(label: str, y: np.ndarray, names: list[str], peaks: np.ndarray) ->
 
 def recordings(root: Path) -> dict:
     sys.path.insert(0, str(Path(__file__).parent))
-    from real_data import recordings_with_eog  # beside this script
+    from common import recordings_with_eog
 
     out = {f"eegmmidb S001{run}": eegmmidb_run(root, run) for run in ("R01", "R02", "R03", "R04")}
     for name, raw in recordings_with_eog(root).items():
@@ -94,7 +94,7 @@ def main() -> None:
              "| method | reference | " + " | ".join(CHANNELS) + " |", "|---|---|" + "---|" * len(CHANNELS),
              *peak_rows("raw", x, names, peaks), *peak_rows("eegrecon default", y, names, peaks)]
     if args.with_ica:
-        from multichannel import run_ica_iclabel  # beside this script
+        from common import run_ica_iclabel
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

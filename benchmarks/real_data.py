@@ -24,12 +24,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import signal
+from common import REAL_DATA_BANDS as BANDS
+from common import (  # beside this script
+    band_changes,
+    band_power,
+    band_rows,
+    blink_and_harm,
+    blink_mask,
+    db,
+    db_rows,
+    highpass,
+    prepared_eegmmidb,
+    recordings_with_eog,
+)
 
 from eegrecon import Denoiser
-from eegrecon.data.preprocess import notch
-from eegrecon.data.readers import read_raw, read_table
-from eegrecon.metrics import BANDS as METRIC_BANDS
+from eegrecon.io.readers import read_raw, read_table
 from eegrecon.metrics import psd
 from eegrecon.models.pretrained import DEFAULT_MODEL, pretrained_path
 from eegrecon.paths import resolve_data_dir
@@ -38,34 +48,6 @@ from eegrecon.report import to_markdown
 
 GLASGOW_FAMILY = {"blink": "glasgow_blink", "jaw": "glasgow_emg", "eyescrunching": "glasgow_emg",
                   "raisingeyebrows": "glasgow_emg"}
-# the package's one band table (eegrecon.metrics.BANDS), labelled with its edges
-BANDS = {f"{name} {lo:g}-{hi:g}": (lo, hi) for name, (lo, hi) in METRIC_BANDS.items()}
-
-
-def highpass(x: np.ndarray, sfreq: float, line: float) -> np.ndarray:
-    sos = signal.butter(2, 0.5, "highpass", fs=sfreq, output="sos")
-    return notch(signal.sosfiltfilt(sos, x, axis=-1), sfreq, line)
-
-
-def band_power(x: np.ndarray, sfreq: float, lo: float, hi: float) -> float:
-    f, p = psd(np.atleast_2d(x), sfreq)
-    sel = (f >= lo) & (f < hi)
-    return float(p[:, sel].sum(axis=-1).mean())
-
-
-def _band_rows(p: np.ndarray, f: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Each PSD row summed over [lo, hi) Hz."""
-    return p[:, (f >= lo) & (f < hi)].sum(axis=-1)
-
-
-def _db_rows(p_out: np.ndarray, p_in: np.ndarray, f: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Each row's band-power change (output over input PSD rows, summed over [lo, hi) Hz), dB."""
-    out, inp = _band_rows(p_out, f, lo, hi), _band_rows(p_in, f, lo, hi)
-    return 10 * np.log10(np.maximum(out, 1e-30) / np.maximum(inp, 1e-30))
-
-
-def db(a: float, b: float) -> float:
-    return float(10 * np.log10(max(a, 1e-30) / max(b, 1e-30)))
 
 
 def sections(folder: Path, name: str, offset: float) -> list[tuple[float, float]]:
@@ -112,24 +94,6 @@ def glasgow(root: Path, test_subjects: dict[str, list[str]], den: Denoiser, figd
     return pd.DataFrame(rows)
 
 
-def blink_mask(fp: np.ndarray, sfreq: float, n_sd: float = 4.0, half_s: float = 0.4) -> np.ndarray:
-    """Samples within ±``half_s`` of a blink peak: the channels' mean 0.5–4 Hz signal above ``n_sd`` robust stds.
-
-    Parameters
-    ----------
-    fp : ndarray, shape (n_chans, n_times)
-        The channels whose mean shows the eye events (Fp1/Fpz/Fp2 for blinks; F7 − F8 for horizontal movements).
-    """
-    sos = signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos")
-    low = signal.sosfiltfilt(sos, fp.mean(axis=0))
-    thr = n_sd * np.median(np.abs(low)) / 0.6745
-    peaks, _ = signal.find_peaks(np.abs(low), height=thr, distance=int(0.5 * sfreq))
-    mask = np.zeros(len(low), bool)
-    for p in peaks:
-        mask[max(0, p - int(half_s * sfreq)):p + int(half_s * sfreq)] = True
-    return mask
-
-
 def eegmmidb(root: Path, den: Denoiser, figdir: Path) -> list[dict]:
     folder = root / "eegmmidb_S001"
     rows = []
@@ -171,60 +135,13 @@ def eegmmidb(root: Path, den: Denoiser, figdir: Path) -> list[dict]:
     return rows
 
 
-def _band_changes(out: np.ndarray, inp: np.ndarray, sf: float, prefix: str) -> dict[str, float]:
-    return {f"{prefix} {name}": db(band_power(out, sf, lo, hi), band_power(inp, sf, lo, hi))
-            for name, (lo, hi) in BANDS.items()}
-
-
-def prepared_eegmmidb(root: Path, run: str) -> dict:
-    """eegmmidb S001 ``run`` as the side-by-side comparisons take it: 10-05 positions, 60-Hz notch, 0.5-Hz high-pass,
-    average reference; with its µV array, the Fp and posterior channel indices and the blink mask."""
-    import warnings
-
-    import mne
-
-    raw = read_raw(root / "eegmmidb_S001" / f"S001{run}.edf")
-    mne.datasets.eegbci.standardize(raw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        raw.set_montage("standard_1005", verbose="error")
-    raw.notch_filter(60.0, verbose="error")
-    raw.filter(0.5, None, verbose="error")
-    raw.set_eeg_reference("average", verbose="error")
-    names = raw.ch_names
-    x = raw.get_data() * 1e6
-    front = [names.index(c) for c in ("Fp1", "Fpz", "Fp2")]
-    back = [i for i, c in enumerate(names) if c.startswith(("P", "O", "Iz")) and not c.startswith("Fp")]
-    return {"raw": raw, "x": x, "sfreq": raw.info["sfreq"], "front": front, "back": back,
-            "mask": blink_mask(x[front], raw.info["sfreq"])}
-
-
-def blink_and_harm(y: np.ndarray, rec: dict) -> dict[str, float]:
-    """Blink-section delta change at Fp and every band's change outside blinks (all, posterior channels), dB.
-
-    Parameters
-    ----------
-    y : ndarray, shape (n_chans, n_times)
-        A method's output, µV, average reference.
-    rec : dict
-        :func:`prepared_eegmmidb`'s recording.
-    """
-    x, sf, front, back, mask = rec["x"], rec["sfreq"], rec["front"], rec["back"], rec["mask"]
-    row = {"blink_s": round(mask.sum() / sf, 1),
-           "blink delta at Fp dB": db(band_power(y[front][:, mask], sf, 0.5, 4),
-                                      band_power(x[front][:, mask], sf, 0.5, 4)) if mask.any() else np.nan}
-    row.update(_band_changes(y[:, ~mask], x[:, ~mask], sf, "outside, all:"))
-    row.update(_band_changes(y[back][:, ~mask], x[back][:, ~mask], sf, "outside, posterior:"))
-    return row
-
-
 def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R03", "R04"),
                           model: str = "auto") -> pd.DataFrame:
     """Blink removal and harm outside blinks on 64 real channels: eegrecon (auto, single-channel) vs ICA + ICLabel."""
     import time
     import warnings
 
-    from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
+    from common import run_ica_iclabel
 
     methods = {"eegrecon auto": Denoiser(model, line_freq=None).fit(),
                "eegrecon auto, artifact_sources=0": Denoiser(model, line_freq=None, artifact_sources=0).fit(),
@@ -261,7 +178,7 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
     channels' change per 10-Hz band (the same samples), means over the runs."""
     import warnings
 
-    from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
+    from common import run_ica_iclabel
 
     den = Denoiser(model, line_freq=None).fit()
     settings = [(detectors, n_sd, half) for detectors in ("blinks", "blinks + horizontal")
@@ -279,10 +196,10 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
         f, p_in = psd(x[:, keep], sf)  # one PSD per signal; bands are sums over it, as in band_power
         for method, out in outputs.items():
             p_out = psd(out[:, keep], sf)[1]
-            gamma.append({"method": method, "dB": _db_rows(p_out, p_in, f, 30, 80)})
+            gamma.append({"method": method, "dB": db_rows(p_out, p_in, f, 30, 80)})
             spectrum += [{"run": run, "band Hz": f"{lo}-{lo + 10}", "method": method,
-                          "posterior dB": db(_band_rows(p_out[back], f, lo, lo + 10).mean(),
-                                             _band_rows(p_in[back], f, lo, lo + 10).mean())}
+                          "posterior dB": db(band_rows(p_out[back], f, lo, lo + 10).mean(),
+                                             band_rows(p_in[back], f, lo, lo + 10).mean())}
                          for lo in range(0, 80, 10)]
         for detectors, n_sd, half in settings:
             mask = blink_mask(x[rec["front"]], sf, n_sd, half)
@@ -291,7 +208,7 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
             for method, out in outputs.items():
                 rows.append({"run": run, "eye detectors": detectors, "threshold sd": n_sd, "margin s": half,
                              "method": method, "masked share": mask.mean(),
-                             **_band_changes(out[:, ~mask], x[:, ~mask], sf, "outside, all:")})
+                             **band_changes(out[:, ~mask], x[:, ~mask], sf, "outside, all:")})
         print(run, "done", flush=True)
     table = pd.DataFrame(rows)
     keys = ["eye detectors", "threshold sd", "margin s", "method"]
@@ -301,24 +218,6 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
     bands = pd.DataFrame(spectrum).pivot_table(index="band Hz", columns="method", values="posterior dB", sort=False)
     return (table.groupby(keys, sort=False).mean(numeric_only=True).reset_index(), per_channel,
             bands.reset_index().rename_axis(columns=None))
-
-
-def recordings_with_eog(root: Path) -> dict:
-    """The real recordings of ../shared/data with EEG and EOG channels, as Raws with typed EOG/ECG channels."""
-    import mne
-    from topography_check import OSET_NAMES  # benchmarks/topography_check.py, beside this script
-
-    from eegrecon.data.readers import read_mat
-
-    out = {}
-    raw = read_raw(root / "eeglab_sample_eog" / "eeglab_data.set")
-    raw.set_channel_types({"EOG1": "eog", "EOG2": "eog"}, verbose="error")
-    out["EEGLAB sample (30 EEG + 2 EOG, 128 Hz)"] = raw
-    d = read_mat(root / "oset_sample_eeg" / "EEGdata.mat", "data")
-    names = OSET_NAMES + ["EOG1", "EOG2", "EOG3", "ECG"]
-    info = mne.create_info(names, 250.0, ["eeg"] * 22 + ["eog"] * 3 + ["ecg"])
-    out["OSET EEGdata (22 central EEG + 3 EOG + ECG, 250 Hz)"] = mne.io.RawArray(d.T * 1e-6, info, verbose="error")
-    return out
 
 
 def _eog_regression(raw, eeg, names: list[str]) -> np.ndarray:
@@ -335,7 +234,7 @@ def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
     import time
     import warnings
 
-    from multichannel import run_ica_iclabel  # benchmarks/multichannel.py, beside this script
+    from common import run_ica_iclabel
 
     with_refs = Denoiser(model, line_freq=None).fit()
     network_only = Denoiser(model, line_freq=None, reference_regression=False).fit()
@@ -377,7 +276,7 @@ def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
                                                  band_power(x[front][:, mask], sf, 0.5, 4)),
                    "blink delta, posterior dB": db(band_power(y[back][:, mask], sf, 0.5, 4),
                                                    band_power(x[back][:, mask], sf, 0.5, 4))}
-            row.update(_band_changes(y[:, ~mask], x[:, ~mask], sf, "outside, all:"))
+            row.update(band_changes(y[:, ~mask], x[:, ~mask], sf, "outside, all:"))
             log = (with_refs.report_.get("reference_regression") or {}).get("eog") if "with EOG" in name else None
             row["EOG agreement"] = log["mean_agreement"] if log else np.nan
             rows.append(row)

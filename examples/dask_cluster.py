@@ -5,7 +5,7 @@
     python examples/dask_cluster.py --scheduler tcp://host:8786 --out /shared/cleaned /shared/raw/*.edf
 
 Every worker needs eegrecon installed and read access to the inputs and write access to --out (a shared file
-system). Each task is `eegrecon.files.clean_file`, which never modifies its input and writes atomically, so a
+system). Each task is `eegrecon.clean.files.clean_file`, which never modifies its input and writes atomically, so a
 task that is retried after a worker dies cannot leave a half-written output.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eegrecon.files import clean_file
+from eegrecon.clean.files import clean_file
 from eegrecon.models.pretrained import DEFAULT_MODEL
 
 

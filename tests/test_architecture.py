@@ -24,6 +24,27 @@ def test_import_contracts_hold():
     assert "0 broken" in res.stdout
 
 
+#: no module of the package is longer than this (lines): a module has one job
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    assert long == {}
+
+
+def test_the_cleaning_road_has_its_own_package_and_a_thin_facade():
+    stages = {"adapters", "survey", "engine", "chunks", "windows", "model_choice", "denoiser", "files", "streaming"}
+    assert stages <= {p.stem for p in (PACKAGE / "clean").glob("*.py")}
+    assert {p.stem for p in (PACKAGE / "clean" / "spatial").glob("*.py")} >= {
+        "stage", "reference_regression", "artifact_sources", "refit", "common_mode", "broken_channels"}
+    source = (PACKAGE / "clean" / "denoiser.py").read_text().splitlines()
+    start = next(i for i, line in enumerate(source) if line.startswith("class Denoiser"))
+    end = next((i for i, line in enumerate(source) if i > start and line and not line[0].isspace()), len(source))
+    assert end - start <= 250, f"Denoiser is {end - start} lines"
+
+
 def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
     """Tarjan's algorithm (iterative-safe at this size): components with more than one module."""
     index: dict[str, int] = {}
@@ -89,7 +110,7 @@ def test_default_model_name_is_written_once():
 
 def test_one_notch_for_baselines_and_preprocessing():
     from eegrecon.baselines.filters import bandpass_notch
-    from eegrecon.data.preprocess import notch
+    from eegrecon.signal.filters import notch
 
     x = np.random.default_rng(0).standard_normal((3, 1024))
     np.testing.assert_array_equal(bandpass_notch(x, 256.0, None, None, 50.0), notch(x, 256.0, 50.0))
@@ -108,8 +129,9 @@ def test_one_rms_and_one_band_table():
 
 
 def test_one_hop_for_windows_and_inference():
-    from eegrecon.data.preprocess import hop_for, make_windows
-    from eegrecon.inference import lead_padding, padded_length
+    from eegrecon.clean.windows import lead_padding, padded_length
+    from eegrecon.data.preprocess import make_windows
+    from eegrecon.signal.filters import hop_for
 
     for n_window, overlap in [(512, 0.5), (512, 0.75), (100, 0.0), (7, 0.9)]:
         hop = hop_for(n_window, overlap)

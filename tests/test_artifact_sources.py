@@ -7,7 +7,7 @@ import pytest
 from scipy.signal import butter, sosfiltfilt
 
 from eegrecon import Denoiser
-from eegrecon.artifact_sources import beamformer, clean_in_source_space
+from eegrecon.clean.spatial.artifact_sources import beamformer, clean_in_source_space
 from eegrecon.errors import OptionError
 
 SFREQ = 256.0

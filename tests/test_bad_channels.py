@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from eegrecon.bad_channels import find_bad_channels, interpolation
-from eegrecon.data.montage import positions_from_names
+from eegrecon.clean.spatial.broken_channels import find_bad_channels, interpolation
+from eegrecon.signal.montage import positions_from_names
 
 SFREQ = 160.0
 NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",

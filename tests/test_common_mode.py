@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from eegrecon.common_mode import artifact_common_mode, is_average_referenced, restore_common_mode
+from eegrecon.clean.spatial.common_mode import artifact_common_mode, is_average_referenced, restore_common_mode
 
 SFREQ = 256.0
 

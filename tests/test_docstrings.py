@@ -92,7 +92,8 @@ def test_every_public_callable_documents_its_parameters():
 
 def test_the_check_sees_the_whole_package():
     modules = {module for _, (module, _, _) in CALLABLES}
-    assert {"eegrecon.denoise", "eegrecon.models.eegrecon_net", "eegrecon.noise.ocular", "eegrecon.cli"} <= modules
+    assert {"eegrecon.clean.denoiser", "eegrecon.models.eegrecon_net", "eegrecon.noise.ocular",
+            "eegrecon.cli"} <= modules
     assert len(CALLABLES) > 250
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from eegrecon.baselines import BASELINES
-from eegrecon.denoise import Denoiser
+from eegrecon.clean.denoiser import Denoiser
 from eegrecon.errors import NotFittedError, OptionError
 from eegrecon.estimator import Estimator, check_is_fitted, clone
 from eegrecon.method import Identity, TestTimeEnsemble

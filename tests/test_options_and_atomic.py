@@ -22,7 +22,7 @@ def test_check_option_lists_the_choices():
 @pytest.mark.parametrize("call", [
     lambda: __import__("eegrecon.data.pairs", fromlist=["snr_db"]).snr_db(np.ones(4), np.ones(4), "db"),
     lambda: __import__("eegrecon.evaluation", fromlist=["EvalConfig"]).EvalConfig(snr_definition="db"),
-    lambda: __import__("eegrecon.data.validate", fromlist=["check_units"]).check_units(np.ones((1, 9)), "mV", "x"),
+    lambda: __import__("eegrecon.signal.validate", fromlist=["check_units"]).check_units(np.ones((1, 9)), "mV", "x"),
     lambda: __import__("eegrecon.noise", fromlist=["get_noise"]).get_noise("hum"),
 ])
 def test_invalid_options_fail_with_the_allowed_values(call):

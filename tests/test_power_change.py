@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from eegrecon.power_change import band_edges, power_change
+from eegrecon.clean.power_change import band_edges, power_change
 
 SFREQ = 250.0
 
@@ -28,7 +28,7 @@ def test_bands_follow_the_rate_and_chunks_add_up():
     x = rng.normal(0, 10, (2, int(40 * SFREQ)))
     y = 0.5 * x
     whole = power_change(x, y, SFREQ)
-    from eegrecon.power_change import PowerChange
+    from eegrecon.clean.power_change import PowerChange
 
     parts = PowerChange(SFREQ, ["0", "1"])
     for s in range(0, x.shape[1], int(10 * SFREQ)):

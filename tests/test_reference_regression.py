@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from eegrecon import Denoiser
+from eegrecon.clean.spatial.reference_regression import reference_regression
 from eegrecon.errors import OptionError
-from eegrecon.reference_regression import reference_regression
 
 SFREQ = 256.0
 NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",

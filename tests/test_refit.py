@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from eegrecon import Denoiser
+from eegrecon.clean.spatial.refit import MIN_SAMPLES_PER_COURSE, artifact_refit
 from eegrecon.errors import OptionError
-from eegrecon.refit import MIN_SAMPLES_PER_COURSE, artifact_refit
 
 SFREQ = 256.0
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from eegrecon._version import __version__
-
-# the function ``denoise`` deliberately shadows the submodule of the same name (import it as eegrecon.denoise)
-from eegrecon.denoise import Denoiser, denoise  # noqa: E402
+from eegrecon.clean.denoiser import Denoiser, denoise
 
 __all__ = ["Denoiser", "StreamingDenoiser", "__version__", "denoise", "load_pretrained"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "StreamingDenoiser":
-        from eegrecon.streaming import StreamingDenoiser
+        from eegrecon.clean.streaming import StreamingDenoiser
 
         return StreamingDenoiser
     if name == "load_pretrained":

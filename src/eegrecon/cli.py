@@ -195,7 +195,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
     bad channels and bad_* annotations are left untouched; EDF+D gaps and boundary annotations split the signal."""
     from rich.progress import BarColumn
 
-    from eegrecon.files import clean_files
+    from eegrecon.clean.files import clean_files
 
     check_option("--above-band", above_band, ABOVE_BAND_POLICIES)
     line: float | str | None = None if line_freq.lower() in ("off", "none") else line_freq
@@ -294,7 +294,7 @@ def export(model: str = typer.Argument(DEFAULT_MODEL, help="shipped model name o
     if check:
         import numpy as np
 
-        from eegrecon.denoise import resolve_method
+        from eegrecon.clean.model_choice import resolve_method
         from eegrecon.export import max_difference
 
         net = resolve_method(model).model

@@ -1,5 +1,5 @@
 """The one estimator contract shared by every :class:`~eegrecon.method.Method` and the
-:class:`~eegrecon.denoise.Denoiser` (scikit-learn's rules, without depending on scikit-learn):
+:class:`~eegrecon.Denoiser` (scikit-learn's rules, without depending on scikit-learn):
 
 - parameters are exactly the arguments of ``__init__``, stored unchanged under the same names;
   a class without its own ``__init__`` has no parameters;

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from eegrecon.atomic import atomic_path
-from eegrecon.denoise import resolve_method
+from eegrecon.clean.model_choice import resolve_method
 from eegrecon.errors import EegreconError
 
 
@@ -18,7 +18,7 @@ def export_onnx(model, path: str | Path, opset: int = 17) -> Path:
 
     Graph input ``noisy`` and output ``clean``: (batch, 1, time) float32, both axes dynamic (only the batch
     axis for fixed-length networks); windows are normalised as in training (÷ std of the noisy window), see
-    :mod:`eegrecon.inference`.
+    :mod:`eegrecon.clean.windows`.
 
     Parameters
     ----------

@@ -9,11 +9,14 @@ Methods work on *normalised* windows (each divided by the std of its noisy windo
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from eegrecon.data.pairs import PairSet
 from eegrecon.estimator import Estimator, check_is_fitted
+
+if TYPE_CHECKING:  # training pairs are the study side's: a Method that cleans recordings never needs them
+    from eegrecon.data.pairs import PairSet
 
 
 class Method(Estimator, ABC):

@@ -262,7 +262,7 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
         What was written.
     """
     from eegrecon.analysis.study import AnalysisConfig, run_analysis
-    from eegrecon.files import clean_file
+    from eegrecon.clean.files import clean_file
     from eegrecon.models.neural import NeuralMethod
     from eegrecon.models.pretrained import DEFAULT_MODEL, PRETRAINED, load_pretrained
     from eegrecon.training import load_config, train

@@ -13,8 +13,8 @@ from eegrecon.data.background import (
     row_band_power,
     shaped_noise,
 )
-from eegrecon.data.montage import positions_from_names
 from eegrecon.data.topography import TopographyBank
+from eegrecon.signal.montage import positions_from_names
 
 NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2",
          "Fz", "Cz", "Pz"]

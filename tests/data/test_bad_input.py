@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from eegrecon.data.corpus import DataConfig, build_corpus
-from eegrecon.data.readers import read_raw, read_table
 from eegrecon.data.user_files import read_eegdenoisenet, read_recording
 from eegrecon.errors import DataError
+from eegrecon.io.readers import read_raw, read_table
 from eegrecon.paths import resolve_data_dir
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from eegrecon.data.montage import positions_from_names, spline_matrix, standard_name
 from eegrecon.data.multichannel import REF_BRAIN_GAIN, Courses, amplifier_highpass, contaminate, snr_per_channel
 from eegrecon.data.topography import TopographyBank
+from eegrecon.signal.montage import positions_from_names, spline_matrix, standard_name
 
 NAMES_1020 = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2",
               "Fz", "Cz", "Pz"]

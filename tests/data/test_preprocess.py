@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from eegrecon.data.preprocess import FilterSpec, bandpass, make_windows, notch, preprocess, reject_windows, resample
+from eegrecon.data.preprocess import FilterSpec, make_windows, preprocess, reject_windows
+from eegrecon.signal.filters import bandpass, notch, resample
 
 
 def _sine(f, sfreq=500.0, dur=10.0, amp=1.0):

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eegrecon import Denoiser, denoise
+from eegrecon.clean.windows import overlap_add_denoise
 from eegrecon.errors import DataError, EegreconError
-from eegrecon.inference import overlap_add_denoise
 
 
 @pytest.mark.parametrize("sfreq", [256.0, 500.0, 1000.0, 160.0])

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from eegrecon.clean.files import clean_file, clean_files, output_path
 from eegrecon.cli import app
 from eegrecon.errors import EegreconError
-from eegrecon.files import clean_file, clean_files, output_path
 
 runner = CliRunner()
 

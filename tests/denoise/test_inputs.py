@@ -9,7 +9,8 @@ import warnings
 import numpy as np
 import pytest
 
-from eegrecon.denoise import Denoiser, name_says_not_eeg
+from eegrecon.clean.denoiser import Denoiser
+from eegrecon.clean.inputs import name_says_not_eeg
 from eegrecon.errors import DataError, EegreconError, OptionError
 
 
@@ -134,8 +135,8 @@ def _latin1_edf(path):
 def test_latin1_edf_annotations_read_and_clean(tmp_path, small_checkpoint):
     import mne
 
-    from eegrecon.data.readers import read_raw
-    from eegrecon.files import clean_file
+    from eegrecon.clean.files import clean_file
+    from eegrecon.io.readers import read_raw
 
     path = _latin1_edf(tmp_path / "latin1.edf")
     with pytest.raises(Exception, match="invalid byte"):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from eegrecon import Denoiser
-from eegrecon.data.mains import find_line_noise
-from eegrecon.data.preprocess import notch
+from eegrecon.signal.filters import notch
+from eegrecon.signal.mains import find_line_noise
 
 
 def _eeg(sfreq, seconds, n=4, seed=0):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from eegrecon import Denoiser
-from eegrecon.edf_layout import read_edf_layout, record_gaps
-from eegrecon.files import clean_file
+from eegrecon.clean.files import clean_file
+from eegrecon.io.edf_layout import read_edf_layout, record_gaps
 
 
 def _signals(sfreq, seconds, n=3, seed=0):

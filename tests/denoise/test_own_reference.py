@@ -16,9 +16,9 @@ SFREQ = 256.0
 @pytest.fixture(scope="module")
 def own_reference(shared_data):
     """60 s of eegmat in its recorded linked-ears reference, a blink topography referred to the same ears."""
-    from eegrecon.data.montage import OLD_NAMES, standard_positions
     from eegrecon.data.multichannel import read_eegmat_recordings, recording_splits
     from eegrecon.data.topography import TopographyBank
+    from eegrecon.signal.montage import OLD_NAMES, standard_positions
 
     rec = recording_splits(read_eegmat_recordings(shared_data, reference="recorded"), shared_data)["test"][0]
     clean = rec.data[:, : int(60 * SFREQ)].astype(np.float64)
@@ -57,7 +57,7 @@ def test_average_referenced_input_gives_the_average_reference_output(own_referen
     noisy = clean + artifact
     noisy = noisy - noisy.mean(axis=0)
     out, _ = _clean(noisy, names)
-    monkeypatch.setattr(sys.modules["eegrecon.denoise"], "restore_common_mode", lambda x, y, sfreq: y)
+    monkeypatch.setattr(sys.modules["eegrecon.clean.spatial.stage"], "restore_common_mode", lambda x, y, sfreq: y)
     before, _ = _clean(noisy, names)
     np.testing.assert_array_equal(out, before)
 
@@ -107,7 +107,7 @@ def test_an_average_reference_applied_by_mne_is_average_reference(own_reference,
             return Denoiser(line_freq=None).fit().transform(raw).get_data()
 
     out = run()
-    monkeypatch.setattr(sys.modules["eegrecon.denoise"], "restore_common_mode", lambda x, y, sfreq: y)
+    monkeypatch.setattr(sys.modules["eegrecon.clean.spatial.stage"], "restore_common_mode", lambda x, y, sfreq: y)
     np.testing.assert_array_equal(out, run())  # no common part is added to an average-referenced recording
 
 

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from eegrecon.denoise import Denoiser, resolve_method
+from eegrecon.clean.denoiser import Denoiser
+from eegrecon.clean.model_choice import resolve_method
+from eegrecon.clean.streaming import StreamingDenoiser
 from eegrecon.errors import DataError
-from eegrecon.streaming import StreamingDenoiser
 
 
 @pytest.mark.parametrize("overlap", [0.5, 0.75])

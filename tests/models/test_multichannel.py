@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from eegrecon.data.montage import positions_from_names
 from eegrecon.models.checkpoint import load_weights, save_weights
 from eegrecon.models.multichannel_net import REF_KINDS, ChannelAttention, EEGReconMC, SourceSubspace
+from eegrecon.signal.montage import positions_from_names
 
 NAMES = ["Fp1", "Fp2", "F3", "F4", "F7", "F8", "T7", "T8", "C3", "C4", "P7", "P8", "P3", "P4", "O1", "O2", "Fz",
          "Cz", "Pz"]

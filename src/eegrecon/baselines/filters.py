@@ -8,9 +8,9 @@ import numpy as np
 from scipy import signal
 
 from eegrecon.data.pairs import PairSet
-from eegrecon.data.preprocess import notch as notch_filter
 from eegrecon.estimator import check_is_fitted
 from eegrecon.method import Method
+from eegrecon.signal.filters import notch as notch_filter
 
 L_GRID = (None, 0.5, 1.0, 2.0, 4.0, 8.0)
 H_GRID = (None, 20.0, 30.0, 45.0, 80.0)

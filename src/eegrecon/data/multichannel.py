@@ -26,7 +26,6 @@ import numpy as np
 from eegrecon.atomic import atomic_path
 from eegrecon.data.cache import cache_key
 from eegrecon.data.corpus import DataConfig
-from eegrecon.data.montage import positions_from_names
 from eegrecon.data.preprocess import preprocess
 from eegrecon.data.sources import SOURCES, Segment, Source
 from eegrecon.data.splits import SPLITS, split_windowset
@@ -34,6 +33,7 @@ from eegrecon.data.topography import TopographyBank
 from eegrecon.data.windowing import WindowConfig, finite_runs, load_source_windows
 from eegrecon.errors import DataError
 from eegrecon.paths import cache_dir
+from eegrecon.signal.montage import positions_from_names
 
 #: artifact families used in the multichannel mixture and the sources of their time courses
 COURSE_FAMILIES = ("eog", "emg", "ecg")

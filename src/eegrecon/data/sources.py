@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from eegrecon.data.preprocess import FilterSpec
-from eegrecon.data.readers import read_mat, read_raw, read_table, read_wfdb
 from eegrecon.errors import DataError
+from eegrecon.io.readers import read_mat, read_raw, read_table, read_wfdb
 
 FAMILIES = ("clean", "eog", "emg", "motion", "baseline_wander", "ecg")
 

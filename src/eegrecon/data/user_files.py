@@ -8,10 +8,10 @@ import mne
 import numpy as np
 
 from eegrecon.data.preprocess import FilterSpec
-from eegrecon.data.readers import read_raw
 from eegrecon.data.sources import Segment, Source
-from eegrecon.data.validate import check_finite, check_not_flat, check_volts
 from eegrecon.errors import DataError
+from eegrecon.io.readers import read_raw
+from eegrecon.signal.validate import check_finite, check_not_flat, check_volts
 
 EEGDENOISENET_FILES = {"clean": "EEG_all_epochs.npy", "eog": "EOG_all_epochs.npy", "emg": "EMG_all_epochs.npy"}
 EEGDENOISENET_GROUP_SIZE = 50  # no subject ids are published; consecutive epochs are kept together

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
-from eegrecon.data.preprocess import resample
 from eegrecon.data.simulate import burst_envelope
 from eegrecon.noise.base import Noise
+from eegrecon.signal.filters import resample
 
 
 class SimulatedEMG(Noise):

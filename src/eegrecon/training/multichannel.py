@@ -21,14 +21,14 @@ import torch
 from pydantic import BaseModel, Field
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from eegrecon.clean.windows import joint_scale
 from eegrecon.data.background import add_background
-from eegrecon.data.montage import spline_matrix, standard_positions
 from eegrecon.data.multichannel import MIX_PROBABILITIES, REF_CHANNELS, Courses, Recording, contaminate
 from eegrecon.data.topography import TopographyBank
-from eegrecon.inference import joint_scale
 from eegrecon.models.checkpoint import save_weights
 from eegrecon.models.gate import gate_loss
 from eegrecon.models.multichannel_net import REF_KINDS, EEGReconMC
+from eegrecon.signal.montage import spline_matrix, standard_positions
 from eegrecon.training.optimizer import make_adamw
 
 

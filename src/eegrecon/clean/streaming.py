@@ -1,4 +1,4 @@
-"""Chunk-by-chunk denoising of live data at any rate, equal to the offline :class:`~eegrecon.denoise.Denoiser`.
+"""Chunk-by-chunk denoising of live data at any rate, equal to the offline :class:`~eegrecon.Denoiser`.
 
     sd = StreamingDenoiser(n_chans=8, sfreq=500.0)  # the default shipped model; any input rate
     for chunk in acquisition:                        # (n_chans, any number of samples) at sfreq
@@ -6,13 +6,13 @@
     out = sd.flush()                                 # the rest, at the end of the recording
 
 How: incoming samples are buffered; as soon as a span of input has the right-hand context that the model's
-windows, resampling and filters need (:meth:`~eegrecon.denoise.Denoiser.chunk_plan`), it is cleaned exactly as
+windows, resampling and filters need (:meth:`~eegrecon.clean.engine.ChunkEngine.chunk_plan`), it is cleaned exactly as
 the offline Denoiser cleans a chunk (same windows on the same grid, same resampling, same filters) and
 returned. The concatenated output therefore equals ``Denoiser(...).transform(x, sfreq=sfreq)`` on the whole
 recording (tested to 1e-12 of the signal's std without the low-pass option).
 
 Latency: sample t is returned by the ``push`` that brings the input to at most t + ``latency_samples``, where
-``latency_samples`` = context + one quantum (:func:`~eegrecon.inference.chunk_quantum`: the resampling's
+``latency_samples`` = context + one quantum (:func:`~eegrecon.clean.windows.chunk_quantum`: the resampling's
 ``down`` factor), plus that push's compute time. For the 256-Hz models (measured by ``latency_s``): 2.0 s at
 256 Hz, 2.2 s at 160 Hz, 3.0 s at 250 Hz, 2.5 s at 500 Hz, 2.25 s at 1 kHz (one 2-s model window plus the
 resampling filters); a mains notch (``line_freq``) adds its settling time (10 s in all at 500 Hz with 50 Hz).
@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from eegrecon.data.validate import check_finite
-from eegrecon.denoise import Denoiser, _check_sfreq
+from eegrecon.clean.denoiser import Denoiser
+from eegrecon.clean.inputs import check_sfreq
 from eegrecon.errors import DataError, OptionError
 from eegrecon.models.pretrained import DEFAULT_MODEL
+from eegrecon.signal.validate import check_finite
 
 
 class StreamingDenoiser:
@@ -34,7 +35,7 @@ class StreamingDenoiser:
     Parameters
     ----------
     model : str, Path, Method or torch.nn.Module
-        As for :class:`~eegrecon.denoise.Denoiser`; loaded at construction.
+        As for :class:`~eegrecon.Denoiser`; loaded at construction.
     n_chans : int
         Channels per chunk.
     overlap : float
@@ -44,9 +45,9 @@ class StreamingDenoiser:
     line_freq : float or None
         Mains frequency to notch before the model (adds latency: see the module docstring). A stream cannot be
         surveyed in advance, so there is no ``"auto"`` here: detect it on a first recording with
-        :func:`~eegrecon.data.mains.find_line_noise`.
+        :func:`~eegrecon.signal.mains.find_line_noise`.
     precision : {"auto", "float32", "bfloat16"}
-        Arithmetic of the network (see :class:`~eegrecon.denoise.Denoiser`).
+        Arithmetic of the network (see :class:`~eegrecon.Denoiser`).
     """
 
     def __init__(self, model=DEFAULT_MODEL, n_chans: int = 1, overlap: float = 0.5, sfreq: float | None = None,
@@ -54,13 +55,14 @@ class StreamingDenoiser:
         self.model, self.n_chans, self.overlap = model, n_chans, overlap
         if line_freq == "auto":
             raise OptionError("StreamingDenoiser needs line_freq as a number (50 or 60 Hz) or None: a stream "
-                              "cannot be surveyed in advance; eegrecon.data.mains.find_line_noise(first_minute, "
+                              "cannot be surveyed in advance; eegrecon.signal.mains.find_line_noise(first_minute, "
                               "sfreq) tells which")
         self.denoiser_ = Denoiser(model, overlap=overlap, line_freq=line_freq, precision=precision).fit()
+        self.engine_ = self.denoiser_.engine()  # the offline road's chunk engine, with the single-channel model
         self.method_ = self.denoiser_.method_
         self.n_window = self.denoiser_.n_window_
-        self.sfreq = self.denoiser_.sfreq_ if sfreq is None else _check_sfreq(sfreq, "StreamingDenoiser")
-        _, margin, self.quantum = self.denoiser_.chunk_plan(self.sfreq, 0)
+        self.sfreq = self.denoiser_.sfreq_ if sfreq is None else check_sfreq(sfreq, "StreamingDenoiser")
+        _, margin, self.quantum = self.engine_.chunk_plan(self.sfreq, 0)
         self.margin = -(-margin // self.quantum) * self.quantum  # as offline chunks: whole quanta of context
         self.reset()
 
@@ -85,7 +87,7 @@ class StreamingDenoiser:
         """Cleaned samples [start, stop), computed from input [start − context, read_stop)."""
         lo = max(0, start - self.margin)
         seg = self._buf[:, lo - self._base:read_stop - self._base]
-        return self.denoiser_.clean_segment(seg, self.sfreq, lo, (start - lo, stop - lo))
+        return self.engine_.clean_segment(seg, self.sfreq, lo, (start - lo, stop - lo))
 
     def push(self, chunk: np.ndarray) -> np.ndarray:
         """Add a chunk and return the samples that are now final.

@@ -8,7 +8,7 @@ FIF): the input is read on demand, cleaned ``chunk_s`` at a time, and written as
 input file with the cleaned signals' data records rewritten (header, annotations, other channels and BDF's
 24-bit resolution kept byte for byte); BrainVision outputs are the input's three files with the cleaned
 channels overwritten in the binary data file (markers, format and orientation kept); FIF outputs are written by
-MNE from a Raw cleaned on read (:class:`~eegrecon.lazy_raw.CleanedRaw`). A BrainVision file this cannot rewrite
+MNE from a Raw cleaned on read (:class:`~eegrecon.clean.cleaned_raw.CleanedRaw`). A BrainVision file this cannot rewrite
 (ASCII data) is written by MNE's exporter, which needs the whole cleaned recording in memory.
 """
 
@@ -21,17 +21,17 @@ from pathlib import Path
 import numpy as np
 
 from eegrecon.atomic import atomic_files, atomic_path
-from eegrecon.brainvision_layout import (
+from eegrecon.clean.cleaned_raw import CleanedRaw
+from eegrecon.clean.denoiser import Denoiser
+from eegrecon.errors import DataError, EegreconError
+from eegrecon.io.brainvision_layout import (
     BrainVisionLayout,
     BrainVisionRewriter,
     copy_brainvision,
     read_brainvision_layout,
 )
-from eegrecon.data.readers import read_raw
-from eegrecon.denoise import Denoiser
-from eegrecon.edf_layout import EdfLayout, EdfRewriter, read_edf_layout, record_gaps
-from eegrecon.errors import DataError, EegreconError
-from eegrecon.lazy_raw import CleanedRaw
+from eegrecon.io.edf_layout import EdfLayout, EdfRewriter, read_edf_layout, record_gaps
+from eegrecon.io.readers import read_raw
 
 #: the before/after figure (``report=True``) shows the first this many seconds (bounded memory)
 FIGURE_S = 600.0
@@ -190,31 +190,31 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     out_dir : str or Path
         Output folder (never the input's own file).
     model : str, Path, Method or torch.nn.Module
-        See :class:`~eegrecon.denoise.Denoiser`.
+        See :class:`~eegrecon.Denoiser`.
     overwrite : bool
         Replace an existing output.
     report : bool
         Also write a before/after figure.
     line_freq : "auto", float or None
-        Mains removal before the model (see :class:`~eegrecon.denoise.Denoiser`).
+        Mains removal before the model (see :class:`~eegrecon.Denoiser`).
     ensemble : bool
         Test-time ensemble (4× slower).
     above_band : {"keep", "lowpass"}
-        Content above the model's band: kept as recorded, or low-passed (see :class:`~eegrecon.denoise.Denoiser`).
+        Content above the model's band: kept as recorded, or low-passed (see :class:`~eegrecon.Denoiser`).
     chunk_s : float or None
         Seconds cleaned at once (memory; the output does not depend on it). None: the whole recording.
     precision : {"auto", "float32", "bfloat16"}
-        Network arithmetic (see :class:`~eegrecon.denoise.Denoiser`).
+        Network arithmetic (see :class:`~eegrecon.Denoiser`).
     overlap : float
-        Overlap of consecutive model windows (see :class:`~eegrecon.denoise.Denoiser`; lower is faster).
+        Overlap of consecutive model windows (see :class:`~eegrecon.Denoiser`; lower is faster).
     refit_components : int
-        Multichannel model: recording-level refit of its artifact courses (see :class:`~eegrecon.denoise.Denoiser`;
+        Multichannel model: recording-level refit of its artifact courses (see :class:`~eegrecon.Denoiser`;
         0: off).
     reference_regression : bool
         Multichannel model with EOG/ECG channels: regression on them where the network agrees (see
-        :class:`~eegrecon.denoise.Denoiser`; default on).
+        :class:`~eegrecon.Denoiser`; default on).
     artifact_sources : int
-        Multichannel model: artifact topographies cleaned in source space (see :class:`~eegrecon.denoise.Denoiser`;
+        Multichannel model: artifact topographies cleaned in source space (see :class:`~eegrecon.Denoiser`;
         0: off).
 
     Returns

@@ -1,8 +1,8 @@
 """Checks on user recordings that turn silent damage into a clear error or warning (which file, which channel).
 
 The one place for input checks: non-finite values, flat channels, clipping and units. The reader
-(:mod:`eegrecon.data.user_files`), the :class:`~eegrecon.denoise.Denoiser` and the
-:class:`~eegrecon.streaming.StreamingDenoiser` all call these.
+(:mod:`eegrecon.data.user_files`), the :class:`~eegrecon.Denoiser` and the
+:class:`~eegrecon.clean.streaming.StreamingDenoiser` all call these.
 """
 
 from __future__ import annotations

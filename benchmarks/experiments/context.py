@@ -1,6 +1,6 @@
 """Longer context: does a single-channel model trained on 4-s or 8-s windows beat the 2-s one?
 
-    python benchmarks/context.py --model "2 s=CHECKPOINT" --model "4 s=CHECKPOINT" [--windows 2 4 8]
+    python benchmarks/experiments/context.py --model "2 s=CHECKPOINT" --model "4 s=CHECKPOINT" [--windows 2 4 8]
 
 Each model is scored on test pairs cut at each window length (the same test subjects and artifact sources; the
 EEGdenoiseNet protocol otherwise: RMS-ratio SNR −7..2 dB per window, each window divided by its noisy std; 300
@@ -28,7 +28,7 @@ from eegrecon.models.neural import NeuralMethod
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 
-OUT = Path(__file__).resolve().parent / "results" / "context.md"
+OUT = Path(__file__).resolve().parents[1] / "results" / "context.md"
 
 
 def main() -> None:
@@ -43,7 +43,8 @@ def main() -> None:
     data_dir = resolve_data_dir(None)
     if data_dir is None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
-    from multichannel import labelled_paths  # benchmarks/multichannel.py, beside this script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+    from common import labelled_paths
 
     models = {label: NeuralMethod.from_checkpoint(path, label)
               for label, path in labelled_paths(args.model, "--model").items()}
@@ -65,8 +66,8 @@ def main() -> None:
                              sort=False)
     wide.columns = [f"{metric} ({window})" for metric, window in wide.columns]
     text = ["# Longer context: single-channel models on test windows of several lengths "
-            "(`python benchmarks/context.py`)",
-            "", f"Command: `python benchmarks/context.py {shlex.join(sys.argv[1:])}`", "",
+            "(`python benchmarks/experiments/context.py`)",
+            "", f"Command: `python benchmarks/experiments/context.py {shlex.join(sys.argv[1:])}`", "",
             "Test subjects, EEGdenoiseNet protocol per window (RMS-ratio SNR −7..2 dB, 300 clean windows per noise "
             "at every level, mean over levels). The networks run on each window length as it is.", "",
             to_markdown(wide.reset_index(), ".3f"), "",

@@ -9,7 +9,7 @@ prototype here has none of the network's per-channel work:
 2. their courses ``s = Aᵀ x`` cleaned by the single-channel model (the Denoiser's course cleaner: the shipped
    single-channel bundle, test-time ensembled);
 3. ``y = x − A (s − clean(s))``; with ``--gate``, the removal only where it is an event along its course
-   (:func:`eegrecon.artifact_sources.event_weight`), as the Denoiser's source step does.
+   (:func:`eegrecon.clean.spatial.artifact_sources.event_weight`), as the Denoiser's source step does.
 
 A second design keeps the network's spatial judgment at a cost that does not grow with the recording's length:
 the multichannel network runs only on the ``--stretches`` 4-s stretches with the most low-frequency power; the two
@@ -33,16 +33,17 @@ import sys
 import warnings
 from pathlib import Path
 
-import multichannel as mc  # beside this script: the benchmark's helpers and draws
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+import common as mc  # beside this script: the benchmarks' shared helpers and draws
 import numpy as np
 import pandas as pd
 
 from eegrecon import Denoiser
-from eegrecon.artifact_sources import beamformer, event_weight
+from eegrecon.clean.spatial.artifact_sources import beamformer, event_weight
+from eegrecon.clean.spatial.refit import artifact_topographies
 from eegrecon.data.multichannel import contaminate
-from eegrecon.data.preprocess import bandpass
 from eegrecon.paths import resolve_data_dir
-from eegrecon.refit import artifact_topographies
+from eegrecon.signal.filters import bandpass
 
 
 def component_cleaner(k: int, band_hz: float, gate: bool):
@@ -54,7 +55,7 @@ def component_cleaner(k: int, band_hz: float, gate: bool):
         _, vectors = np.linalg.eigh(np.cov(bandpass(x, sfreq, None, band_hz)))
         a = vectors[:, ::-1][:, :k]
         courses = a.T @ x
-        removed = courses - den._course_cleaner(sfreq)(courses)
+        removed = courses - den.models_.course_cleaner(sfreq, den.overlap, den.batch_size)(courses)
         if gate:
             removed = removed * event_weight(removed, courses, sfreq)
         return x - a @ removed
@@ -87,7 +88,7 @@ def sampled_network_cleaner(n_stretches: int):
             return x
         a = artifact_topographies(removed, 2)
         courses = beamformer(seen - removed, a) @ x
-        artifact = courses - den._course_cleaner(sfreq)(courses)
+        artifact = courses - den.models_.course_cleaner(sfreq, den.overlap, den.batch_size)(courses)
         return x - a @ (artifact * event_weight(artifact, a.T @ x, sfreq))
     return clean
 
@@ -149,8 +150,9 @@ def time_64(data_dir: Path, methods: dict) -> dict[str, float]:
 
 def write(table: pd.DataFrame, speed: dict[str, float], args, durations: list[float]) -> None:
     order = list(dict.fromkeys(table["method"]))
-    lines = ["# A component-space cleaner vs the Denoiser's default (`python benchmarks/component_space.py`)", "",
-             f"Command: `python benchmarks/component_space.py {shlex.join(sys.argv[1:])}`", "",
+    lines = ["# A component-space cleaner vs the Denoiser's default",
+             "(`python benchmarks/experiments/component_space.py`)", "",
+             f"Command: `python benchmarks/experiments/component_space.py {shlex.join(sys.argv[1:])}`", "",
              f"Component space: the k principal components of the input below {args.band_hz:g} Hz, their courses "
              "cleaned by the single-channel model (test-time ensembled), back-projected"
              f"{'; gated by events' * args.gate}. Network on m × {STRETCH_S:g} s: the multichannel network on the m "
@@ -164,10 +166,10 @@ def write(table: pd.DataFrame, speed: dict[str, float], args, durations: list[fl
         for metric in ("cc_frontal", "cc_rest", "rrmse_frontal"):
             pv = part.pivot_table(index="method", columns="snr_db", values=metric).reindex(order)
             pv.columns = [f"{c:g} dB" for c in pv.columns]
-            lines += [f"## {kind}: {metric} (mean over recordings)", "", mc._fmt(pv.reset_index()), ""]
+            lines += [f"## {kind}: {metric} (mean over recordings)", "", mc.fmt_table(pv.reset_index()), ""]
     clean = table[table["kind"] == "clean"].groupby("method")[["cc_all", *[f"{b}_db" for b in mc.BANDS]]].mean()
     lines += ["## Clean input: CC with the input and band-power change, dB", "",
-              mc._fmt(clean.reindex(order).rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
+              mc.fmt_table(clean.reindex(order).rename(columns={"cc_all": "cc_with_input"}).reset_index()), ""]
     ica = speed["ICA + ICLabel"]
     lines += ["## Speed: eegmmidb S001R01, 64 channels, 1 min at 160 Hz (median of 3 alternated calls)", "",
               "| method | s per minute | ICA + ICLabel ÷ method |", "|---|---|---|"]

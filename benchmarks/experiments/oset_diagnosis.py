@@ -1,6 +1,7 @@
 """Why does the multichannel model miss OSET's eye artifacts? Swap one ingredient at a time and score.
 
-    python benchmarks/oset_diagnosis.py [--mc-model eegrecon_mc] [--extra-mc LABEL=CHECKPOINT ...] [--out DIR]
+    python benchmarks/experiments/oset_diagnosis.py [--mc-model eegrecon_mc] [--extra-mc LABEL=CHECKPOINT ...]
+                                                    [--out DIR]
 
 OSET's EEGdata.mat (22 central EEG + 3 EOG channels, 250 Hz, ../shared/data/oset_sample_eeg) is the real recording
 with EOG channels where eegrecon removes least (benchmarks/results/real_data_eog_channels.md). Here its EEG
@@ -22,6 +23,7 @@ references), and for the real eye part also with the EOG channels (network only)
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from pathlib import Path
 
@@ -34,14 +36,16 @@ from eegrecon.data.topography import TopographyBank
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 
-OUT = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+
+OUT = Path(__file__).resolve().parents[1] / "results"
 FRONT = ["Fz", "FC3", "FC1", "FCz", "FC2", "FC4"]
 
 
 def oset_parts(root: Path):
     """The OSET recording as (EEG Raw with montage, EEG µV, EOG µV, the eye part of the EEG µV)."""
     import mne
-    from real_data import recordings_with_eog  # beside this script
+    from common import recordings_with_eog
 
     raw = next(r for k, r in recordings_with_eog(root).items() if k.startswith("OSET"))
     with warnings.catch_warnings():
@@ -103,7 +107,7 @@ def cases(eeg, eye: np.ndarray, eog: np.ndarray, root: Path) -> list[tuple[str, 
 
 
 def main() -> None:
-    from multichannel import eeg_out, labelled_paths  # benchmarks/multichannel.py, beside this script
+    from common import eeg_out, labelled_paths
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mc-model", default="eegrecon_mc")
@@ -134,7 +138,7 @@ def main() -> None:
     snr = 20 * np.log10(truth[fz].std() / eye[fz].std())
     text = "\n".join([
         "# OSET diagnosis: which ingredient of the recording does the multichannel model miss? "
-        "(`python benchmarks/oset_diagnosis.py`)", "",
+        "(`python benchmarks/experiments/oset_diagnosis.py`)", "",
         f"Stand-in truth: OSET EEG minus its least-squares fit on the 3 EOG channels; every artifact scaled to the "
         f"real eye part's size at Fz (SNR at Fz {snr:.1f} dB). Frontal = {', '.join(FRONT)}; `removed` = share of "
         "the added artifact's energy removed. Network only (no regression on the EOG channels).", "",

@@ -1,6 +1,6 @@
 """EMG with its real mains left in vs the same EMG notched: does a single-channel model break on line noise?
 
-    python benchmarks/mains.py [--model eegrecon_net --model LABEL=CHECKPOINT ...] [--windows 300]
+    python benchmarks/experiments/mains.py [--model eegrecon_net --model LABEL=CHECKPOINT ...] [--windows 300]
 
 Artifacts: the Glasgow jaw-clench EMG of the test subjects (recorded in the UK: 50-Hz mains, 25–29 dB above the
 neighbouring spectrum), preprocessed twice from the same samples, with and without the source's 50-Hz notch (band
@@ -30,7 +30,7 @@ from eegrecon.models import DEFAULT_MODEL
 from eegrecon.models.pretrained import load_method
 from eegrecon.paths import resolve_data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "benchmarks" / "results" / "mains.md"
 SNRS = np.arange(-7.0, 3.0)
 
@@ -88,7 +88,7 @@ def main() -> None:
                          **{f"cc {s:g} dB": v for s, v in t.groupby("snr")["cc"].mean().items()}})
         print(label or ref, "done", flush=True)
     table = pd.DataFrame(rows)
-    lines = ["# EMG with real mains left in vs the same EMG notched (`python benchmarks/mains.py`)", "",
+    lines = ["# EMG with real mains left in vs the same EMG notched (`python benchmarks/experiments/mains.py`)", "",
              f"{args.windows} eegmat test windows × {len(SNRS)} SNRs (−7..2 dB, λ from the notched EMG); Glasgow "
              f"test-subject jaw-clench EMG ({len(notched)} windows); mains (50 ± 1 and 100 ± 1 Hz) = "
              f"{100 * mains_share:.0f} % of the un-notched EMG's power. Target (#11): CC with mains within 0.01 of "

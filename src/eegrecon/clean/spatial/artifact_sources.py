@@ -31,7 +31,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 
-from eegrecon import refit
+from eegrecon.clean.spatial import refit
 
 #: a course counts as an event from this fraction of the input's RMS along its topography (weight 0) to this one (1)
 EVENT_RAMP = (0.25, 0.5)

@@ -1,6 +1,7 @@
 """Quality against contamination level beyond the benchmark's −7..2 dB: does cleaning improve as the artifact shrinks?
 
-    python benchmarks/snr_range.py [--noises eog emg mixed] [--snrs -7 ... 12] [--extra LABEL=CHECKPOINT ...]
+    python benchmarks/experiments/snr_range.py [--noises eog emg mixed] [--snrs -7 ... 12]
+                                               [--extra LABEL=CHECKPOINT ...]
                                    [--background R] [--n-test 300] [--out benchmarks/results]
 
 The EEGdenoiseNet protocol tests at −7..2 dB, but real recordings are mostly mildly contaminated. A denoiser should
@@ -26,7 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from multichannel import labelled_paths  # beside this script
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+from common import labelled_paths
 
 from eegrecon.baselines import BASELINES
 from eegrecon.data.background import add_background_windows
@@ -35,7 +38,7 @@ from eegrecon.evaluation import EvalConfig, run_methods
 from eegrecon.models.pretrained import DEFAULT_MODEL, load_method
 from eegrecon.paths import resolve_data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "benchmarks" / "results"
 SHIPPED = f"{DEFAULT_MODEL} (shipped bundle)"
 PROTOCOL_TOP = 2.0  # the highest EEGdenoiseNet test level
@@ -88,8 +91,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     levels.to_csv(args.out / f"{stem}.csv", index=False)
     names = list(methods)
-    lines = ["# Quality against contamination level, beyond the protocol's −7..2 dB (`python benchmarks/snr_range.py`)",
-             "", f"Command: `python benchmarks/snr_range.py {shlex.join(sys.argv[1:])}`", "",
+    lines = ["# Quality against contamination level, beyond the protocol's −7..2 dB",
+             "(`python benchmarks/experiments/snr_range.py`)",
+             "", f"Command: `python benchmarks/experiments/snr_range.py {shlex.join(sys.argv[1:])}`", "",
              f"torch {torch.__version__}. Test split of the default corpus, {args.n_test} windows per level and noise "
              "(EEGdenoiseNet protocol: RMS-ratio SNR, each window divided by its noisy std). A denoiser should get "
              "better as the artifact shrinks; the fitted Wiener filter is fitted at −7..2 dB as in every benchmark."

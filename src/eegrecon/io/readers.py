@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import scipy.io as sio
 
-from eegrecon.edf_layout import read_edf_layout
 from eegrecon.errors import DataError
+from eegrecon.io.edf_layout import read_edf_layout
 
 
 def check_edf_complete(path: Path) -> None:

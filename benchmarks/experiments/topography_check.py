@@ -1,6 +1,6 @@
 """Do the simulated eye topographies look like real ones? A cross-check on recordings with EOG channels.
 
-    python benchmarks/topography_check.py
+    python benchmarks/experiments/topography_check.py
 
 Real propagation: in two recordings of ../shared/data that have EEG and EOG channels (EEGLAB's sample: 30 EEG + 2
 EOG, 128 Hz; OSET's EEGdata: 22 central EEG + 3 EOG, 250 Hz), EEG (average reference) and EOG are low-passed at
@@ -16,20 +16,24 @@ most of the signal. Writes benchmarks/results/topography_check.md.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
-from real_data import prepared_eegmmidb  # beside this script
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+from common import (
+    OSET_NAMES,  # beside this script
+    prepared_eegmmidb,
+)
 from scipy import signal
 
-from eegrecon.data.montage import positions_from_names
-from eegrecon.data.readers import read_mat, read_raw
 from eegrecon.data.topography import TopographyBank
+from eegrecon.io.readers import read_mat, read_raw
 from eegrecon.paths import resolve_data_dir
+from eegrecon.signal.montage import positions_from_names
 
-OUT = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "topography_check.md"
-OSET_NAMES = ["Fz", "FC3", "FC1", "FCz", "FC2", "FC4", "C5", "C3", "C1", "Cz", "C2", "C4", "C6", "CP3", "CP1", "CPz",
-              "CP2", "CP4", "P1", "Pz", "P2", "POz"]
+OUT = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "topography_check.md"
 
 
 def real_pattern(eeg: np.ndarray, eog: np.ndarray, sfreq: float) -> np.ndarray:
@@ -92,7 +96,7 @@ def main() -> None:
         share = blink_pattern(rec["x"], rec["mask"], rec["sfreq"])[1]
         rows.append(check(f"eegmmidb S001 {run} (64 EEG, blink sections; pattern = {100 * share:.0f} % of their "
                           "0.3–4 Hz variance)", rec["raw"].ch_names, rec["x"], None, rec["sfreq"], rec["mask"]))
-    lines = ["# Simulated vs real eye topographies (`python benchmarks/topography_check.py`)", "",
+    lines = ["# Simulated vs real eye topographies (`python benchmarks/experiments/topography_check.py`)", "",
              "R² of the real eye pattern (EEG regressed on the EOG channels below 4 Hz, first principal direction, "
              "average reference; without EOG channels: the first principal direction of the 0.3–4 Hz EEG in the "
              "detected blink sections) fitted by one simulated (vertical, horizontal) eye pair, over 200 random draws; "

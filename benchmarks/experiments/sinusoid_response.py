@@ -1,6 +1,6 @@
 """How much of a small sinusoid each multichannel model removes from a real recording, per frequency.
 
-    python benchmarks/sinusoid_response.py [--mc-model eegrecon_mc] [--extra-mc LABEL=CHECKPOINT ...]
+    python benchmarks/experiments/sinusoid_response.py [--mc-model eegrecon_mc] [--extra-mc LABEL=CHECKPOINT ...]
 
 On real eegmmidb data the network takes 0.5-1 dB of power at 50-70 Hz on every channel (real_data_gamma_spectrum.md).
 This probes why. A sinusoid of ``--amplitude`` × the recording's RMS with a random topography (zero mean over the
@@ -17,19 +17,21 @@ the model's, not the data's. Writes sinusoid_response.md/.csv to --out.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from multichannel import labelled_paths  # beside this script
-from real_data import _band_rows, prepared_eegmmidb  # beside this script
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+from common import band_rows, labelled_paths, prepared_eegmmidb
 
 from eegrecon import Denoiser
 from eegrecon.metrics import psd
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 
-OUT = Path(__file__).resolve().parent / "results"
+OUT = Path(__file__).resolve().parents[1] / "results"
 
 
 def with_data(raw, data: np.ndarray, sfreq: float | None = None):
@@ -68,7 +70,7 @@ def band_change(den: Denoiser, raw, channels: list[int], bands: list[tuple[float
     sf = raw.info["sfreq"]
     f, px = psd(raw.get_data()[channels], sf)
     _, py = psd(den.transform(raw.copy()).get_data()[channels], sf)
-    return [float(10 * np.log10(_band_rows(py, f, lo, hi).sum() / _band_rows(px, f, lo, hi).sum())) for lo, hi in bands]
+    return [float(10 * np.log10(band_rows(py, f, lo, hi).sum() / band_rows(px, f, lo, hi).sum())) for lo, hi in bands]
 
 
 def main() -> None:
@@ -105,7 +107,7 @@ def main() -> None:
     df.to_csv(args.out / "sinusoid_response.csv", index=False)
     share = df[df.table == "removed share"].dropna(axis=1, how="all").drop(columns="table")
     change = df[df.table != "removed share"].dropna(axis=1, how="all")
-    cmd = "python benchmarks/sinusoid_response.py" + "".join(f' --extra-mc "{e}"' for e in args.extra_mc)
+    cmd = "python benchmarks/experiments/sinusoid_response.py" + "".join(f' --extra-mc "{e}"' for e in args.extra_mc)
     lines = [f"# Share of an added sinusoid each multichannel model removes (`{cmd}`)", "",
              f"eegmmidb S001R01, first {args.seconds:g} s, prepared as real_data.py does (60-Hz notch); a sinusoid of "
              f"{args.amplitude:g} × the recording's RMS with a random zero-mean topography, mean over "

@@ -7,10 +7,10 @@ Cz, …) holds the whole artifact, that mean included: subtracting only the aver
 back to the removal:
 
 1. the removal ``R`` (n_chans, n_times), average-referenced, gives its ``k`` dominant topographies and courses
-   ``S`` (:func:`~eegrecon.refit.artifact_topographies`);
+   ``S`` (:func:`~eegrecon.clean.spatial.refit.artifact_topographies`);
 2. artifact events are where those courses are a large part of what the input holds along their topographies
-   (:func:`~eegrecon.artifact_sources.event_weight`, widened and smoothed: ``w(t)`` in [0, 1]). On clean EEG the
-   network's few small removals are no events, so nothing changes there;
+   (:func:`~eegrecon.clean.spatial.artifact_sources.event_weight`, widened and smoothed: ``w(t)`` in [0, 1]). On
+   clean EEG the network's few small removals are no events, so nothing changes there;
 3. the input's mean over channels, ``x̄(t)``, is the brain's common mode plus the artifact's, ``cᵀ S(t)``; brain
    activity is uncorrelated with the artifact courses over a stretch, so least squares of ``x̄`` on ``S`` over the
    events (weighted by ``w``) gives ``c``;
@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from eegrecon.artifact_sources import event_weight
-from eegrecon.refit import artifact_topographies, least_squares
+from eegrecon.clean.spatial.artifact_sources import event_weight
+from eegrecon.clean.spatial.refit import artifact_topographies, least_squares
 
 #: artifact courses the common mode is fitted on (blink/vertical, horizontal, one more)
 N_COURSES = 3

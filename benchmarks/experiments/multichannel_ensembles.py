@@ -1,6 +1,6 @@
 """Seed ensembles and repeated passes of the multichannel model on real eegmmidb blinks (no ground truth).
 
-    python benchmarks/multichannel_ensembles.py --members LABEL=CHECKPOINT [LABEL=CHECKPOINT ...]
+    python benchmarks/experiments/multichannel_ensembles.py --members LABEL=CHECKPOINT [LABEL=CHECKPOINT ...]
                                                 [--passes 3] [--out benchmarks/results/multichannel_ensembles.md]
 
 On eegmmidb S001 R01–R04, prepared and scored as ``real_data.py --multichannel`` does (blink-section delta change
@@ -14,18 +14,21 @@ costs one network per member), and the first member applied again to its own out
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from real_data import blink_and_harm, prepared_eegmmidb  # beside this script
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+from common import blink_and_harm, prepared_eegmmidb
 
 from eegrecon import Denoiser
 from eegrecon.paths import resolve_data_dir
 from eegrecon.report import to_markdown
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNS = ("R01", "R02", "R03", "R04")
 
 
@@ -69,7 +72,7 @@ def main() -> None:
     cols = ["blink delta at Fp dB"] + [c for c in table.columns if c.startswith("outside, all:")]
     mean = table.groupby("method", sort=False)[cols].mean().reset_index()
     text = ["# Multichannel seed ensembles and repeated passes on eegmmidb S001 R01–R04 "
-            "(`python benchmarks/multichannel_ensembles.py`)", "",
+            "(`python benchmarks/experiments/multichannel_ensembles.py`)", "",
             "Members: " + ", ".join(f"{k} = `{v}`" for k, v in members.items()) + ". Prepared and scored as "
             "`real_data.py --multichannel` (60-Hz notch, 0.5-Hz high-pass, average reference; dB = output ÷ input "
             "power, negative = removed; outside blinks every band should stay near 0 dB).", "",

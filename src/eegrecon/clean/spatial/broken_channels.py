@@ -15,7 +15,7 @@ A channel is flagged only when its robust z exceeds :data:`Z_THRESHOLD` *and* it
 by :data:`MIN_RATIO` (a montage whose channels are all alike has a tiny spread; chance must not flag one of them),
 and a criterion that would flag more than :data:`MAX_BROKEN_SHARE` of the channels flags none (it then describes
 the recording, not a broken electrode).
-Flat channels are the survey's business (:mod:`eegrecon.data.validate`).
+Flat channels are the survey's business (:mod:`eegrecon.signal.validate`).
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def interpolation(pos: np.ndarray, bad: list[int]) -> np.ndarray:
     good = np.setdiff1d(np.arange(len(pos)), bad)
     matrix = np.zeros((len(bad), len(pos)))
     if len(good) >= 4 and np.isfinite(pos).all():
-        from eegrecon.data.montage import spline_matrix
+        from eegrecon.signal.montage import spline_matrix
 
         matrix[:, good] = spline_matrix(pos[good], pos[bad])
     elif len(good):

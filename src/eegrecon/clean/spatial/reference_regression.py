@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-from eegrecon.refit import least_squares
+from eegrecon.clean.spatial.refit import least_squares
 
 #: upper edge (Hz) of the band each kind of reference is used in: where its artifact lives, below mains
 ARTIFACT_BAND_HZ = {"eog": 15.0, "ecg": 30.0}

@@ -1,6 +1,7 @@
-"""What space and time each contribute to removing eye artifacts: the idea behind eegrecon.artifact_sources.
+"""What space and time each contribute to removing eye artifacts: the idea behind the artifact-sources step
+(eegrecon.clean.spatial.artifact_sources).
 
-    python benchmarks/source_space.py [--recordings 6] [--seconds 180] [--levels -6 0]
+    python benchmarks/experiments/source_space.py [--recordings 6] [--seconds 180] [--levels -6 0]
                                       [--course-model LABEL=CHECKPOINT] ... [--out FILE]
 
 On the multichannel benchmark's test draws (eegmat test subjects, real EOG projected onto 19 channels, SNR at the most
@@ -28,16 +29,18 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from multichannel import eeg_out, ground_truth_set, labelled_paths, make_raw, scores  # beside this script
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/common.py
+from common import eeg_out, ground_truth_set, labelled_paths, make_raw, scores
 
 from eegrecon import Denoiser
-from eegrecon.artifact_sources import beamformer
+from eegrecon.clean.spatial.artifact_sources import beamformer
+from eegrecon.clean.spatial.refit import artifact_topographies
 from eegrecon.data.multichannel import contaminate
 from eegrecon.method import TestTimeEnsemble
 from eegrecon.models.pretrained import load_method
-from eegrecon.refit import artifact_topographies
 
-OUT = Path(__file__).resolve().parent / "results" / "source_space.md"
+OUT = Path(__file__).resolve().parents[1] / "results" / "source_space.md"
 SFREQ = 256.0
 
 
@@ -66,7 +69,7 @@ def main() -> None:
     others = {}
     for label, path in course_models.items():
         den = Denoiser("eegrecon_mc", line_freq=None).fit()
-        den.course_method_ = TestTimeEnsemble(load_method(path))  # what Denoiser._course_cleaner would load
+        den.models_.course_method = TestTimeEnsemble(load_method(path))  # what ModelSet.course_cleaner would load
         others[f"Denoiser default, courses cleaned by {label}"] = den
 
     def clean(sources):
@@ -101,8 +104,8 @@ def main() -> None:
         print(f"recording {r_i} done", flush=True)
     labels = list(dict.fromkeys(label for _, label in results))
     head = " | ".join(f"{lv:g} dB frontal | {lv:g} dB other" for lv in args.levels)
-    lines = ["# Space and time in eye-artifact removal (`python benchmarks/source_space.py`)", "",
-             f"Command: `python benchmarks/source_space.py {shlex.join(sys.argv[1:])}`", "",
+    lines = ["# Space and time in eye-artifact removal (`python benchmarks/experiments/source_space.py`)", "",
+             f"Command: `python benchmarks/experiments/source_space.py {shlex.join(sys.argv[1:])}`", "",
              f"{len(recs)} eegmat test recordings × {args.seconds:g} s, 19 channels, real test-split EOG, no reference "
              "channels; CC against the clean truth in average reference, mean over recordings.", "",
              f"| method | {head} |", "|---" * (1 + 2 * len(args.levels)) + "|"]

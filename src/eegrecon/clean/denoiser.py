@@ -1,0 +1,297 @@
+"""``Denoiser`` (scikit-learn transformer contract) and ``denoise`` for arrays: the facade of the cleaning road.
+
+    from eegrecon import Denoiser, denoise
+    raw_clean = Denoiser().fit().transform(raw)          # mne.io.Raw in → Raw out (volts), input untouched
+    clean = denoise(data_uv, sfreq=500.0)                # (n_chans, n_times) ndarray in → same shape and units
+
+It checks its options, loads the models (:class:`~eegrecon.clean.model_choice.ModelSet`), hands the input to its
+adapter (:mod:`~eegrecon.clean.adapters`) and keeps what the run reported; the work is done by the chunk engine
+(:mod:`~eegrecon.clean.engine`) and the spatial stage (:mod:`~eegrecon.clean.spatial.stage`). docs/cleaning.md
+tells what happens to a recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eegrecon.clean import adapters
+from eegrecon.clean.engine import ChunkEngine, Settings
+from eegrecon.clean.inputs import as_float_array, check_line_freq, check_sfreq
+from eegrecon.clean.model_choice import ModelSet
+from eegrecon.errors import EegreconError, OptionError
+from eegrecon.estimator import Estimator, check_is_fitted
+from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
+
+_NOT_FITTED = "call Denoiser(...).fit() first (it loads the model), or use fit_transform"
+
+
+class Denoiser(Estimator):
+    """Clean EEG with a trained model: ``Denoiser(model).fit().transform(X)``.
+
+    Parameters
+    ----------
+    model : "auto", str, Path, Method or torch.nn.Module
+        ``"auto"``: the multichannel model for Raw and Epochs with ≥ 8 EEG channels of known position (their
+        EOG/ECG channels as references), the single-channel model otherwise (:mod:`~eegrecon.clean.model_choice`);
+        or a shipped model name, checkpoint, Method or network for every input.
+    overlap : float
+        Overlap of consecutive model windows (0.5: every sample seen twice).
+    picks : str or list of str
+        MNE channel types or names to clean; other channels are untouched.
+    units : {"uV", "V"} or None
+        The unit of ndarrays (a sanity warning only: cleaning is scale-invariant).
+    batch_size : int
+        Windows per forward pass.
+    line_freq : "auto", float or None
+        Mains notched before the model: ``"auto"`` where the recording's spectrum shows a 50/60-Hz peak
+        (:func:`~eegrecon.signal.mains.detect_line_noise`), a number always, None never (``report_["line_noise"]``).
+    ensemble : bool
+        Average a single-channel model over sign flip and time reversal (4× slower).
+    above_band : {"keep", "lowpass"}
+        Content above the model's band (0.45 × its rate) in faster recordings: kept as recorded, or low-passed.
+    chunk_s : float or None
+        Seconds cleaned at once (memory, not the network's result, grows with it); None: all at once.
+    precision : {"auto", "float32", "bfloat16"}
+        A network's arithmetic; ``"auto"``: bfloat16 where the CPU computes it natively.
+    refit_components : int
+        Multichannel model: courses of the per-chunk refit (:mod:`~eegrecon.clean.spatial.refit`); 0: off.
+    artifact_sources : int
+        Multichannel model: topographies redone in source space (:mod:`~eegrecon.clean.spatial.artifact_sources`).
+    reference_regression : bool
+        Multichannel model with EOG/ECG channels: regress on them where the network agrees
+        (:mod:`~eegrecon.clean.spatial.reference_regression`).
+
+    Attributes
+    ----------
+    method_ : Method
+        The single-channel model, or the model asked for (after ``fit``).
+    sfreq_, n_window_ : float, int
+        The rate (Hz) and window (samples) of the model that ran last.
+    report_ : dict
+        After ``transform``: the model and why, channels, mains, segments, broken channels, power change, ….
+    power_change_ : PowerChange
+        Power per channel and band before and after the last cleaning (:mod:`~eegrecon.clean.power_change`).
+    """
+
+    def __init__(self, model: str | Path | Any = "auto", overlap: float = 0.5, picks: str | list = "eeg",
+                 units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
+                 ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
+                 precision: str = "auto", refit_components: int = 0, reference_regression: bool = True,
+                 artifact_sources: int = 2):
+        self.model = model
+        self.overlap = overlap
+        self.picks = picks
+        self.units = units
+        self.batch_size = batch_size
+        self.line_freq = line_freq
+        self.ensemble = ensemble
+        self.above_band = above_band
+        self.chunk_s = chunk_s
+        self.precision = precision
+        self.refit_components = refit_components
+        self.reference_regression = reference_regression
+        self.artifact_sources = artifact_sources
+
+    def _is_fitted(self) -> bool:
+        return hasattr(self, "method_")
+
+    def fit(self, X=None, y=None) -> Denoiser:
+        """Check the options and load the model (nothing is learned from ``X``: the model is pretrained).
+
+        Parameters
+        ----------
+        X, y : ignored
+            Accepted for the scikit-learn transformer contract.
+
+        Returns
+        -------
+        Denoiser
+            ``self``.
+        """
+        check_option("above_band", self.above_band, ABOVE_BAND_POLICIES)
+        self.line_hz_ = check_line_freq(self.line_freq)
+        for name in ("refit_components", "artifact_sources"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+                raise OptionError(f"{name} must be a whole number ≥ 0 (0: off), got {value!r}")
+        if not isinstance(self.reference_regression, bool | np.bool_):
+            raise OptionError(f"reference_regression must be True or False, got {self.reference_regression!r}")
+        if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
+            raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
+        self.models_ = ModelSet(self.model, self.precision, self.ensemble)
+        self.method_ = self.models_.main
+        self.engine_ = None
+        self.sfreq_, self.n_window_ = float(self.method_.sfreq), int(self.method_.n_times)
+        return self
+
+    def _context(self) -> adapters.Context:
+        """A new call's context (the last call's report and engine are replaced as it runs)."""
+        check_is_fitted(self, _NOT_FITTED)
+        settings = Settings(self.overlap, self.batch_size, self.line_freq, self.line_hz_, self.above_band,
+                            self.chunk_s, self.refit_components, self.artifact_sources, self.reference_regression)
+        ctx = adapters.Context(self.models_, settings, self.picks, self.units)
+        self.report_ = ctx.report
+        self.sfreq_, self.n_window_ = float(self.method_.sfreq), int(self.method_.n_times)
+        return ctx
+
+    def _done(self, ctx: adapters.Context) -> None:
+        """Keep what the call's engine knows: the model's rate and window, the mains decision, the power change."""
+        if ctx.engine is not None:
+            self.engine_, self.sfreq_, self.n_window_ = ctx.engine, ctx.engine.sfreq, ctx.engine.n_window
+            self.line_hz_ = ctx.engine.line_hz if self.line_freq == "auto" else self.line_hz_
+            self.power_change_ = ctx.engine.power_change
+
+    def transform(self, X, sfreq: float | None = None, time_axis: int | None = None):
+        """Clean ``X`` and return the same type; the input is never modified.
+
+        Parameters
+        ----------
+        X : mne.io.Raw, mne.Epochs or ndarray
+            An ndarray is (n_times,), (n_chans, n_times) or (n_epochs, n_chans, n_times), in ``units``: time is
+            the last axis unless ``time_axis`` says otherwise.
+        sfreq : float or None
+            Sampling rate of an ndarray, Hz (MNE objects carry their own).
+        time_axis : int or None
+            Which axis of an ndarray is time. None: the last, except that a 2-D array that looks like
+            (n_times, n_chans) (:func:`~eegrecon.clean.inputs.looks_transposed`) is cleaned as such, with a warning.
+
+        Returns
+        -------
+        mne.io.Raw, mne.Epochs or ndarray
+            The cleaned copy, same type, shape and units.
+        """
+        ctx = self._context()
+        import mne
+
+        try:
+            if isinstance(X, mne.io.BaseRaw):
+                return adapters.clean_raw(ctx, X)
+            if isinstance(X, mne.BaseEpochs):
+                return adapters.clean_epochs(ctx, X)
+            if isinstance(X, np.ndarray | list | tuple):
+                if sfreq is None:
+                    raise EegreconError("transform(ndarray) needs the sampling rate: transform(X, sfreq=...)")
+                return adapters.clean_array(ctx, as_float_array(X, "array"), check_sfreq(sfreq, "array"), time_axis)
+        finally:
+            self._done(ctx)
+        raise EegreconError(f"cannot denoise a {type(X).__name__}: pass an mne Raw, mne Epochs or a NumPy array")
+
+    def fit_transform(self, X, y=None, sfreq: float | None = None, time_axis: int | None = None):
+        """``fit()`` then ``transform(X, sfreq, time_axis)``.
+
+        Parameters
+        ----------
+        X : mne.io.Raw, mne.Epochs or ndarray
+            See :meth:`transform`.
+        y : ignored
+            Accepted for the scikit-learn contract.
+        sfreq : float or None
+            Sampling rate of an ndarray, Hz.
+        time_axis : int or None
+            Which axis of an ndarray is time (see :meth:`transform`).
+
+        Returns
+        -------
+        mne.io.Raw, mne.Epochs or ndarray
+            The cleaned copy.
+        """
+        return self.fit(X).transform(X, sfreq=sfreq, time_axis=time_axis)
+
+    def artifact_map(self, X, sfreq: float | None = None) -> tuple[list[str], np.ndarray]:
+        """Where, and how much, the model sees artifact: its gate per channel and sample, at the input's rate.
+
+        0 means the sample is returned exactly as it came in, 1 that the model's whole artifact estimate is
+        subtracted there. Uses the model :meth:`transform` would use; the recording is read at once and mains is
+        not notched first.
+
+        Parameters
+        ----------
+        X : mne.io.Raw or ndarray, shape (n_chans, n_times)
+            The recording.
+        sfreq : float or None
+            Sampling rate of an ndarray, Hz.
+
+        Returns
+        -------
+        (list of str, ndarray of shape (n_chans, n_times))
+            The cleaned channels' names and their map in [0, 1].
+        """
+        ctx = self._context()
+        try:
+            return adapters.artifact_map(ctx, X, sfreq)
+        finally:
+            self._done(ctx)
+
+    def iter_raw(self, raw, boundaries: Sequence[int] = (),
+                 exclude: dict[str, str] | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
+        """Clean a Raw chunk by chunk, reading only what each chunk needs (a Raw that is not preloaded stays so):
+        memory stays bounded by ``chunk_s`` whatever the recording's length. Fills :attr:`report_` first.
+
+        Parameters
+        ----------
+        raw : mne.io.Raw
+            The recording (preloaded or not); never modified.
+        boundaries : sequence of int
+            Extra sample indices where the recording is discontinuous (added to the boundary annotations).
+        exclude : dict of str to str or None
+            Channels not to clean, with the reason (listed in ``report_["excluded"]``).
+
+        Yields
+        ------
+        (int, int, ndarray)
+            ``start``, ``stop`` (samples) and the cleaned data of *every* channel over ``[start, stop)``, in volts;
+            the spans tile the recording in order.
+        """
+        ctx = self._context()
+        try:
+            yield from adapters.iter_raw(ctx, raw, boundaries, exclude)
+        finally:
+            self._done(ctx)
+
+    def engine(self) -> ChunkEngine:
+        """The engine of the last call, or one running :attr:`method_` alone (what streaming uses)."""
+        check_is_fitted(self, _NOT_FITTED)
+        if self.engine_ is None:
+            self.engine_ = self._context().engine_for(self.models_.for_array(1))
+        return self.engine_
+
+    def chunk_plan(self, sfreq: float, n_times: int) -> tuple[int, int, int]:
+        """:meth:`~eegrecon.clean.engine.ChunkEngine.chunk_plan` of :meth:`engine`.
+
+        Parameters
+        ----------
+        sfreq : float
+            The signal's rate, Hz.
+        n_times : int
+            Its length, samples.
+        """
+        return self.engine().chunk_plan(sfreq, n_times)
+
+
+def denoise(data, sfreq: float, model: str | Path | Any = "auto", units: str | None = "uV",
+            overlap: float = 0.5) -> np.ndarray:
+    """Clean an array with :class:`Denoiser`.
+
+    Parameters
+    ----------
+    data : array_like
+        (n_chans, n_times), (n_times,) or (n_epochs, n_chans, n_times), in ``units``.
+    sfreq : float
+        Sampling rate, Hz.
+    model : str, Path, Method or torch.nn.Module
+        See :class:`Denoiser`.
+    units : {"uV", "V"} or None
+        The unit of ``data`` (sanity warning only).
+    overlap : float
+        Overlap between model windows, in [0, 1).
+
+    Returns
+    -------
+    ndarray
+        A new array of the same shape and units.
+    """
+    return Denoiser(model, overlap=overlap, units=units).fit().transform(np.asarray(data), sfreq=sfreq)
