@@ -12,7 +12,7 @@ power rise per recording.
    8–13, 13–30, 30–45 Hz, above 45 Hz and ±1 Hz around 50/60 Hz) caused by the default Denoiser, in the
    recording's reference, with the channel and band.
 
-Writes benchmarks/results/own_reference.md.
+Writes benchmarks/results/own_reference.md and own_reference_S001R01.png (20 s of five channels before/after).
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from common import recordings_with_eog, run_ica_iclabel  # beside this script
 from scipy import signal
 
 from eegrecon import Denoiser
 from eegrecon.clean.power_change import power_change
 from eegrecon.io.readers import read_raw
 from eegrecon.paths import resolve_data_dir
+from eegrecon.plots import plot_before_after
 
 OUT = Path(__file__).parent / "results" / "own_reference.md"
 CHANNELS = ("Fp1", "Fp2", "AF3", "Cz", "T9", "T10", "Oz")
@@ -62,8 +64,6 @@ def peak_rows(label: str, y: np.ndarray, names: list[str], peaks: np.ndarray) ->
 
 
 def recordings(root: Path) -> dict:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from common import recordings_with_eog
 
     out = {f"eegmmidb S001{run}": eegmmidb_run(root, run) for run in ("R01", "R02", "R03", "R04")}
     for name, raw in recordings_with_eog(root).items():
@@ -88,14 +88,16 @@ def main() -> None:
     x = raw.get_data() * 1e6
     peaks = blink_peaks(x - x.mean(axis=0), names, sf)
     y = den.transform(raw).get_data() * 1e6
+    shown = [names.index(c) for c in ("Fp1", "AF3", "Cz", "T10", "Oz")]
+    figure = args.out.with_name("own_reference_S001R01.png")
+    plot_before_after(x[shown], y[shown], sf, [names[i] for i in shown], figure,
+                      "eegmmidb S001R01 in its own reference: raw (grey) and Denoiser() default", 20.0)
     lines = ["# Do no harm in the recording's own reference (`python benchmarks/own_reference.py`)", "",
              f"Command: `python benchmarks/own_reference.py {' '.join(sys.argv[1:])}`", "",
              f"## eegmmidb S001R01: {len(peaks)} blink peaks; median |value| at the peaks (blink-locked mean), µV", "",
              "| method | reference | " + " | ".join(CHANNELS) + " |", "|---|---|" + "---|" * len(CHANNELS),
              *peak_rows("raw", x, names, peaks), *peak_rows("eegrecon default", y, names, peaks)]
     if args.with_ica:
-        from common import run_ica_iclabel
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             lines += peak_rows("ICA + ICLabel (same reference)", run_ica_iclabel(raw, names), names, peaks)

@@ -4,7 +4,7 @@ rate, dtype, values, annotations and bads).
     python benchmarks/experiments/fuzz_denoiser.py [--examples 10000] [--seed 0]
 
 Every input must give either the package's own error (EegreconError and subclasses, with a message) or a finite
-output of the input's type and shape, and the input must be left unmodified (tests/denoise/fuzz_inputs.py holds
+output of the input's type and shape, and the input must be left unmodified (tests/clean/fuzz_inputs.py holds
 the strategies and the property; the test suite runs 500 of them on a small network). Writes
 benchmarks/results/fuzz_denoiser.md with the outcome counts; any other exception is reported with its input.
 """
@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "denoise"))
+sys.path.insert(0, str(ROOT / "tests" / "clean"))
 
 from fuzz_inputs import INPUTS, check_transform  # noqa: E402
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402

@@ -96,7 +96,7 @@ def test_fixed_length_models_refuse_other_lengths():
 def test_flagship_exports_with_torch_export():
     model = build_model(FLAGSHIP).eval()
     # torch.export's symbolic shapes cannot prove the padding guards for every integer length, so the exported
-    # program takes multiples of 16 samples; the ONNX export (tests/denoise) takes any length.
+    # program takes multiples of 16 samples; the ONNX export (tests/clean) takes any length.
     batch, blocks = torch.export.Dim("batch", min=1, max=1024), torch.export.Dim("blocks", min=2, max=4096)
     example = torch.randn(2, 1, 512)
     prog = torch.export.export(model, (example,), dynamic_shapes={"x": {0: batch, 2: 16 * blocks}})

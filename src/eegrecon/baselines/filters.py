@@ -18,7 +18,7 @@ H_GRID = (None, 20.0, 30.0, 45.0, 80.0)
 
 def bandpass_notch(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | None,
                    notch: float | None, order: int = 4) -> np.ndarray:
-    """Zero-phase Butterworth band-pass, then the package's mains notch (:func:`eegrecon.data.preprocess.notch`).
+    """Zero-phase Butterworth band-pass, then the package's mains notch (:func:`eegrecon.signal.filters.notch`).
 
     Parameters
     ----------

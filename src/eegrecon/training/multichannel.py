@@ -264,7 +264,7 @@ def make_batch(recs: list[Recording], montage: TrainingMontage, courses: Courses
                           ac_coupling=cfg.ac_coupling_probability)
         y, c = mix.noisy[channels], mix.clean[channels]
         y, c = y - y.mean(axis=0), c - c.mean(axis=0)  # the subset's own average reference
-        scale = float(joint_scale(y)) or 1.0  # the Denoiser's normalisation (inference.joint_normalise)
+        scale = float(joint_scale(y)) or 1.0  # the Denoiser's normalisation (eegrecon.clean.windows.joint_normalise)
         noisy.append(y / scale)
         clean.append(c / scale)
         r = mix.refs / np.maximum(mix.refs.std(axis=-1, keepdims=True), 1e-12)

@@ -1,6 +1,6 @@
 """Hypothesis strategies for what users pass to ``Denoiser.transform``, and the property every input must satisfy.
 
-Shared by tests/denoise/test_fuzz.py (≥ 500 examples in the suite) and benchmarks/fuzz_denoiser.py (≥ 10,000).
+Shared by tests/clean/test_fuzz.py (≥ 500 examples in the suite) and benchmarks/experiments/fuzz_denoiser.py (≥ 10,000).
 """
 
 from __future__ import annotations
