@@ -33,7 +33,6 @@ def chunk_quantum(sfreq: float, model_sfreq: float) -> int:
     return resample_ratio(sfreq, model_sfreq)[1]
 
 
-
 def chunk_margin(sfreq: float, model_sfreq: float, n_window: int) -> int:
     """Input samples of context a chunk needs on each side so that its kept part equals the whole-signal result.
 
@@ -60,7 +59,6 @@ def chunk_margin(sfreq: float, model_sfreq: float, n_window: int) -> int:
     to_model = int(np.ceil(half / up)) + 1  # input samples the forward filter reaches
     back = int(np.ceil(half / down)) + 1  # model samples the backward filter reaches
     return to_model + int(np.ceil((n_window + back) * down / up)) + 1
-
 
 
 def chunk_spans(n_times: int, chunk: int, margin: int, quantum: int) -> Iterator[tuple[int, int, int, int]]:

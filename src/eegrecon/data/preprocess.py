@@ -27,7 +27,6 @@ class FilterSpec(BaseModel):
     notch: float | None = Field(50.0, description="mains frequency to notch with harmonics, Hz")
 
 
-
 def preprocess(x: np.ndarray, sfreq: float, target_sfreq: float, spec: FilterSpec) -> np.ndarray:
     """Notch, band-pass, then resample a continuous segment.
 
@@ -53,7 +52,6 @@ def preprocess(x: np.ndarray, sfreq: float, target_sfreq: float, spec: FilterSpe
     return resample(y, sfreq, target_sfreq)
 
 
-
 def make_windows(x: np.ndarray, n_times: int, overlap: float = 0.0) -> np.ndarray:
     """Cut a 1-D segment into windows.
 
@@ -77,7 +75,6 @@ def make_windows(x: np.ndarray, n_times: int, overlap: float = 0.0) -> np.ndarra
     starts = np.arange(0, len(x) - n_times + 1, step)
     idx = starts[:, None] + np.arange(n_times)[None, :]
     return np.asarray(x, dtype=np.float32)[idx]
-
 
 
 def reject_windows(w: np.ndarray, min_std: float = 1e-3, max_abs: float | None = None) -> np.ndarray:

@@ -38,7 +38,6 @@ def bandpass(x: np.ndarray, sfreq: float, l_freq: float | None, h_freq: float | 
                                   verbose="error", pad="reflect_limited")
 
 
-
 def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
     """Remove ``mains`` Hz and its harmonics below Nyquist with zero-phase IIR notches (Q = 30): the one mains
     notch of the package (preprocessing, baselines and the Denoiser's ``line_freq``).
@@ -69,15 +68,12 @@ def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
     return out
 
 
-
 #: mains frequencies whose bins a correction leaves alone (:func:`stop_mains_bins`), Hz
 MAINS_FREQS = (50.0, 60.0)
 
 
-
 #: half-width of the band stopped around each, Hz (the ±1-Hz bins of the do-no-harm check, and a margin)
 MAINS_STOP_HALF_WIDTH = 2.0
-
 
 
 def stop_mains_bins(x: np.ndarray, sfreq: float) -> np.ndarray:
@@ -105,7 +101,6 @@ def stop_mains_bins(x: np.ndarray, sfreq: float) -> np.ndarray:
     return out
 
 
-
 def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
     """Polyphase resampling along the last axis (anti-aliased).
 
@@ -127,7 +122,6 @@ def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
         return np.asarray(x, dtype=np.float64)
     up, down = resample_ratio(sfreq, target)
     return signal.resample_poly(np.asarray(x, dtype=np.float64), up, down, axis=-1)
-
 
 
 def resample_ratio(sfreq: float, target: float) -> tuple[int, int]:
@@ -152,7 +146,6 @@ def resample_ratio(sfreq: float, target: float) -> tuple[int, int]:
     if frac.numerator == 0:  # a very large down-sampling factor (e.g. 1 MHz → 256 Hz): allow a finer fraction
         frac = ratio.limit_denominator(4 * int(np.ceil(sfreq / target)))
     return frac.numerator, frac.denominator
-
 
 
 def hop_for(n_window: int, overlap: float) -> int:
