@@ -22,6 +22,7 @@ import numpy as np
 from eegrecon.clean.engine import ChunkEngine, Settings, span_mask
 from eegrecon.clean.inputs import as_float_array, check_array, check_sfreq, looks_transposed, name_says_not_eeg
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
+from eegrecon.clean.recording import Recording
 from eegrecon.errors import DataError, EegreconError
 from eegrecon.signal.validate import channel_names
 
@@ -241,8 +242,8 @@ def iter_raw(ctx: Context, raw, boundaries: Sequence[int] = (),
     def read(a: int, b: int) -> np.ndarray:
         return raw.get_data(picks=rows, start=a, stop=b)
 
-    for start, stop, block in engine.iter_clean(read, len(rows), n, raw.info["sfreq"], where,
-                                                [raw.ch_names[i] for i in rows], runs, spans, units="V"):
+    rec = Recording(read, len(rows), n, raw.info["sfreq"], where, [raw.ch_names[i] for i in rows], runs, spans, "V")
+    for start, stop, block in engine.iter_clean(rec):
         full = np.empty((len(raw.ch_names), stop - start))
         full[picks] = block[:len(picks)]
         if len(others):

@@ -11,7 +11,7 @@ the network are equal; the spatial stage fits over each chunk.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,9 @@ import numpy as np
 from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.power_change import PowerChange
+from eegrecon.clean.recording import Recording
 from eegrecon.clean.spatial.stage import SpatialStage
-from eegrecon.clean.survey import MODEL_BAND_FRACTION, ReadFn, report_survey, survey
+from eegrecon.clean.survey import MODEL_BAND_FRACTION, report_survey, survey
 from eegrecon.clean.windows import denoise_signals
 from eegrecon.signal.filters import bandpass, hop_for, notch
 from eegrecon.signal.validate import channel_names
@@ -189,36 +190,21 @@ class ChunkEngine:
         y[broken] = as_read[broken, lo:hi]
         return y[:, a - lo:b - lo]
 
-    def iter_clean(self, read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str,
-                   ch_names: list[str] | None = None, runs: Sequence[tuple[int, int]] | None = None,
-                   keep: list[tuple[int, int]] | None = None,
-                   units: str | None = "V") -> Iterator[tuple[int, int, np.ndarray]]:
-        """Clean ``n_rows`` signals read chunk by chunk; yields ``(start, stop, cleaned)`` tiling [0, n_times).
+    def iter_clean(self, rec: Recording) -> Iterator[tuple[int, int, np.ndarray]]:
+        """Clean a recording's rows read chunk by chunk; yields ``(start, stop, cleaned)`` tiling [0, n_times).
 
         Parameters
         ----------
-        read : callable
-            ``(start, stop) → (n_rows, stop − start)`` samples (EEG rows, then a multichannel model's references).
-        n_rows, n_times : int
-            Rows and samples.
-        sfreq : float
-            Rate, Hz.
-        where : str
-            What to call the input in errors and warnings.
-        ch_names : list of str or None
-            Row names.
-        runs : sequence of (int, int) or None
-            Contiguous stretches cleaned as separate signals (default: one).
-        keep : list of (int, int) or None
-            Sample spans returned exactly as read (``bad_*`` annotations).
-        units : str or None
-            The declared unit (a sanity warning only).
+        rec : Recording
+            The rows, how to read them and what is known of them.
 
         Yields
         ------
         (int, int, ndarray)
             ``start``, ``stop`` and the cleaned rows over ``[start, stop)``.
         """
+        read, n_rows, n_times, sfreq, where = rec.read, rec.n_rows, rec.n_times, rec.sfreq, rec.where
+        ch_names, runs, keep, units = rec.ch_names, rec.runs, rec.bad_spans, rec.units
         runs = [(0, n_times)] if not runs else runs
         s = self.settings
         survey_chunk = n_times if s.chunk_s is None else int(np.ceil(s.chunk_s * sfreq))
@@ -263,7 +249,7 @@ class ChunkEngine:
 
     def clean_array(self, data: np.ndarray, sfreq: float, where: str, units: str | None,
                     ch_names: list[str] | None = None) -> np.ndarray:
-        """:meth:`iter_clean` on an array held in memory, gathered.
+        """:meth:`iter_clean` on rows held in memory, gathered.
 
         Parameters
         ----------
@@ -284,8 +270,7 @@ class ChunkEngine:
             Float64.
         """
         out = np.empty(data.shape, dtype=np.float64)
-        for start, stop, block in self.iter_clean(lambda a, b: data[:, a:b], data.shape[0], data.shape[1], sfreq,
-                                                  where, ch_names, units=units):
+        for start, stop, block in self.iter_clean(Recording.from_array(data, sfreq, where, units, ch_names)):
             out[:, start:stop] = block
         return out
 

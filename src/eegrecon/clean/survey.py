@@ -8,18 +8,16 @@ that one of them cannot decide the notch for the others) and the share of power 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.signal import welch
 
+from eegrecon.clean.recording import ReadFn
 from eegrecon.clean.spatial.broken_channels import find_bad_channels
 from eegrecon.signal.mains import LineNoise, SpectrumAccumulator, detect_line_noise
 from eegrecon.signal.validate import ChannelStats, channel_names, check_finite, check_units
-
-ReadFn = Callable[[int, int], np.ndarray]  # (start, stop) → (n_rows, stop - start) samples
 
 #: the model's band ends at this fraction of its rate (below its Nyquist frequency, where resampling starts to cut)
 MODEL_BAND_FRACTION = 0.45
