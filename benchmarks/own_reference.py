@@ -12,6 +12,8 @@ power rise per recording.
    8–13, 13–30, 30–45 Hz, above 45 Hz and ±1 Hz around 50/60 Hz) caused by the default Denoiser, in the
    recording's reference, with the channel and band.
 
+3. S001R01 with C3 broken and not marked bad (noise, drift, hum): how much every other channel's output changes.
+
 Writes benchmarks/results/own_reference.md and own_reference_S001R01.png (20 s of five channels before/after).
 """
 
@@ -74,6 +76,30 @@ def recordings(root: Path) -> dict:
     return out
 
 
+def broken_channel_rows(den: Denoiser, raw) -> list[str]:
+    """Rows of the broken-channel table: C3 with 200 µV of white noise, a 2 mV slow drift, a 300 µV 60-Hz hum."""
+    intact = den.transform(raw).get_data()
+    names, n, sf = raw.ch_names, raw.n_times, raw.info["sfreq"]
+    c3 = names.index("C3")
+    others = [i for i in range(len(names)) if i != c3]
+    t = np.arange(n) / sf
+    rows = []
+    for label, added in (("white noise, 200 µV", 200e-6 * np.random.default_rng(0).standard_normal(n)),
+                         ("slow drift, 2 mV", 2e-3 * np.sin(2 * np.pi * t / 60)),
+                         ("60-Hz hum, 300 µV", 300e-6 * np.sin(2 * np.pi * 60 * t))):
+        broken = raw.copy()
+        broken._data[c3] += added
+        out = den.transform(broken).get_data()
+        change = (np.sqrt(np.mean((out[others] - intact[others]) ** 2, axis=1))
+                  / np.sqrt(np.mean(intact[others] ** 2, axis=1)))
+        found = ", ".join(f"{c} ({why})" for c, why in (den.report_.get("broken_channels") or {}).items()) or "-"
+        worst = int(np.argmax(change))
+        rows.append(f"| {label} | {found} | {100 * np.median(change):.2f} % | {100 * change[worst]:.2f} % "
+                    f"({names[others[worst]]}) |")
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--with-ica", action="store_true", help="MNE ICA + ICLabel on S001R01 too (needs [bench])")
@@ -114,6 +140,11 @@ def main() -> None:
         lines.append(f"| {name} | {den.report_['model']['name']} | {change['db']:.2f} | {change['channel']} | "
                      f"{change['band']} | {', '.join(den.report_.get('broken_channels') or {}) or '-'} |")
         print(lines[-1], flush=True)
+    lines += ["", "## One broken channel (S001R01 as read, C3 corrupted and not marked bad)", "",
+              "Each other channel's output against the intact file's output: RMS of the difference over RMS of the "
+              "intact output.", "", "| C3 corrupted by | found as | median of the other 63 | largest (channel) |",
+              "|---|---|---|---|"]
+    lines += broken_channel_rows(den, eegmmidb_run(root, "R01"))
     lines += ["", "Median and blink-locked mean are both given: with about a dozen peaks the median of |value| holds "
               "the brain activity at those instants as much as the blink; the signed mean shows the blink."]
     args.out.write_text("\n".join(lines) + "\n")
