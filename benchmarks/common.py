@@ -285,9 +285,10 @@ def band_changes(out: np.ndarray, inp: np.ndarray, sf: float, prefix: str) -> di
             for name, (lo, hi) in REAL_DATA_BANDS.items()}
 
 
-def prepared_eegmmidb(root: Path, run: str) -> dict:
+def prepared_eegmmidb(root: Path, run: str, reference: str = "average") -> dict:
     """eegmmidb S001 ``run`` as the side-by-side comparisons take it: 10-05 positions, 60-Hz notch, 0.5-Hz high-pass,
-    average reference; with its µV array, the Fp and posterior channel indices and the blink mask."""
+    in average reference or (``reference="recorded"``) the reference it was recorded in; with its µV array, the Fp
+    and posterior channel indices, the blink mask and the blink peaks (both found in average reference)."""
     import warnings
 
     import mne
@@ -299,13 +300,61 @@ def prepared_eegmmidb(root: Path, run: str) -> dict:
         raw.set_montage("standard_1005", verbose="error")
     raw.notch_filter(60.0, verbose="error")
     raw.filter(0.5, None, verbose="error")
-    raw.set_eeg_reference("average", verbose="error")
+    if reference == "average":
+        raw.set_eeg_reference("average", verbose="error")
     names = raw.ch_names
     x = raw.get_data() * 1e6
     front = [names.index(c) for c in ("Fp1", "Fpz", "Fp2")]
     back = [i for i, c in enumerate(names) if c.startswith(("P", "O", "Iz")) and not c.startswith("Fp")]
-    return {"raw": raw, "x": x, "sfreq": raw.info["sfreq"], "front": front, "back": back,
-            "mask": blink_mask(x[front], raw.info["sfreq"])}
+    x_avg = x - x.mean(axis=0)
+    return {"raw": raw, "x": x, "sfreq": raw.info["sfreq"], "front": front, "back": back, "names": names,
+            "mask": blink_mask(x_avg[front], raw.info["sfreq"]), "peaks": blink_peaks(x_avg[front], raw.info["sfreq"])}
+
+
+def blink_peaks(fp: np.ndarray, sfreq: float, n_sd: float = 6.0) -> np.ndarray:
+    """Sample indices of blink peaks: the channels' mean 0.5–4 Hz signal above ``n_sd`` robust stds, ≥ 0.5 s apart.
+
+    Parameters
+    ----------
+    fp : ndarray, shape (n_chans, n_times)
+        The frontal channels (average reference).
+    """
+    sos = signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos")
+    low = signal.sosfiltfilt(sos, fp.mean(axis=0))
+    peaks, _ = signal.find_peaks(low, height=n_sd * np.median(np.abs(low)) / 0.6745, distance=int(0.5 * sfreq))
+    return peaks
+
+
+def in_both_references(y: np.ndarray, rec: dict, score: Callable[[np.ndarray, dict], dict]) -> dict:
+    """``score(output, recording)`` in the recording's own reference and, prefixed ``avg:``, in average reference.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n_chans, n_times)
+        A method's output in the recording's own reference, µV.
+    rec : dict
+        The recording (its ``x`` in its own reference).
+    score : callable
+        ``(output, recording) → dict`` of scores.
+    """
+    own = score(y, rec)
+    avg = score(y - y.mean(axis=0), {**rec, "x": rec["x"] - rec["x"].mean(axis=0)})
+    return {**own, **{f"avg: {k}": v for k, v in avg.items()}}
+
+
+def blink_peak_residual(y: np.ndarray, rec: dict) -> dict[str, float]:
+    """Median absolute value (µV) at the blink peaks at Fp1 and Fp2.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n_chans, n_times)
+        A method's output, µV.
+    rec : dict
+        The recording (``names``, ``peaks``).
+    """
+    names, peaks = rec["names"], rec["peaks"]
+    return {f"{c} at blink peaks µV": float(np.median(np.abs(y[names.index(c), peaks]))) if len(peaks) else np.nan
+            for c in ("Fp1", "Fp2") if c in names}
 
 
 def blink_and_harm(y: np.ndarray, rec: dict) -> dict[str, float]:
