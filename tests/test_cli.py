@@ -57,7 +57,7 @@ def test_run_main_job_on_simulated_data(no_shared, tmp_path):
     else:
         assert "eegrecon_net (shipped)" in text
         assert (out / "denoised" / "simulated_contaminated_clean_raw.fif").is_file()
-        assert list((out / "denoised").glob("*_report.png"))
+        assert list((out / "denoised").glob("*_report.html"))
 
 
 def test_data_summary_and_plot_on_simulated(no_shared, tmp_path):

@@ -160,7 +160,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                                       "channels have known positions, single-channel otherwise), a shipped model "
                                       "name or a checkpoint path"),
             n_jobs: int = typer.Option(1, "--n-jobs", "-j", help="files cleaned in parallel (processes)"),
-            report: bool = typer.Option(False, help="also write a before/after figure (traces + PSD) per file"),
+            report: bool = typer.Option(False, help="also write a QC report per file (<name>_report.html: what "
+                                        "was removed, where, on which channels, with what topography, per band)"),
             overwrite: bool = typer.Option(False, help="replace existing outputs (inputs are never touched)"),
             line_freq: str = typer.Option("auto", "--line-freq", help="mains removal before the model: 'auto' "
                                           "(detect 50/60 Hz and notch it with harmonics only when present), a "
@@ -273,7 +274,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             extra.append(f"{len(r['untouched'])} non-EEG/bad channel(s) untouched")
         console.print(f"{res.input} → {res.output} ({len(r.get('channels', []))} EEG channels"
                       + (f"; {'; '.join(extra)}" if extra else "") + ")"
-                      + (f"; figure {res.figure}" if res.figure else ""), highlight=False)
+                      + (f"; QC report {res.figure}" if res.figure else ""), highlight=False)
     if failed == len(inputs):
         raise EegreconError(f"{'the file' if failed == 1 else f'all {failed} files'} failed (see above); "
                             "nothing was written")

@@ -71,7 +71,7 @@ def test_cli_denoise_many_files_with_report(recordings, tmp_path, small_checkpoi
                               str(small_checkpoint), "--n-jobs", "2", "--report"])
     assert res.exit_code == 0, res.output
     assert (out / "rec_clean_raw.fif").is_file() and (out / "rec_clean.vhdr").is_file()
-    assert len(list(out.glob("*_report.png"))) == 2
+    assert len(list(out.glob("*_report.html"))) == 2
     assert "model ran at 256 Hz" in res.output and "untouched" in res.output
 
 

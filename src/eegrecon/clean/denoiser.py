@@ -162,7 +162,7 @@ class Denoiser(Estimator):
         Returns
         -------
         mne.io.Raw, mne.Epochs or ndarray
-            The cleaned copy, same type, shape and units.
+            The cleaned copy: same type, shape and units.
         """
         ctx = self._context()
         import mne
@@ -185,28 +185,17 @@ class Denoiser(Estimator):
 
         Parameters
         ----------
-        X : mne.io.Raw, mne.Epochs or ndarray
+        X, sfreq, time_axis
             See :meth:`transform`.
         y : ignored
             Accepted for the scikit-learn contract.
-        sfreq : float or None
-            Sampling rate of an ndarray, Hz.
-        time_axis : int or None
-            Which axis of an ndarray is time (see :meth:`transform`).
-
-        Returns
-        -------
-        mne.io.Raw, mne.Epochs or ndarray
-            The cleaned copy.
         """
         return self.fit(X).transform(X, sfreq=sfreq, time_axis=time_axis)
 
     def artifact_map(self, X, sfreq: float | None = None) -> tuple[list[str], np.ndarray]:
         """Where, and how much, the model sees artifact: its gate per channel and sample, at the input's rate.
 
-        0 means the sample is returned exactly as it came in, 1 that the model's whole artifact estimate is
-        subtracted there. Uses the model :meth:`transform` would use; the recording is read at once and mains is
-        not notched first.
+        0: the sample comes back exactly as it came in; 1: the model's whole artifact estimate is subtracted.
 
         Parameters
         ----------
@@ -228,8 +217,7 @@ class Denoiser(Estimator):
 
     def iter_raw(self, raw, boundaries: Sequence[int] = (),
                  exclude: dict[str, str] | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
-        """Clean a Raw chunk by chunk, reading only what each chunk needs (a Raw that is not preloaded stays so):
-        memory stays bounded by ``chunk_s`` whatever the recording's length. Fills :attr:`report_` first.
+        """Clean a Raw chunk by chunk, reading only what each chunk needs (memory bounded by ``chunk_s``).
 
         Parameters
         ----------
@@ -251,6 +239,20 @@ class Denoiser(Estimator):
             yield from adapters.iter_raw(ctx, raw, boundaries, exclude)
         finally:
             self._done(ctx)
+
+    def qc_report(self, before, after, title: str = "eegrecon cleaning"):
+        """The QC report (``mne.Report``) of the last cleaning (:func:`~eegrecon.clean.qc.qc_report`).
+
+        Parameters
+        ----------
+        before, after : mne.io.Raw or mne.Epochs
+            The recording as given to :meth:`transform` and as it came back.
+        title : str
+            The report's title.
+        """
+        from eegrecon.clean.qc import qc_report
+
+        return qc_report(before, after, getattr(self, "report_", None), title)
 
     def engine(self) -> ChunkEngine:
         """The engine of the last call, or one running :attr:`method_` alone (what streaming uses)."""

@@ -33,9 +33,6 @@ from eegrecon.io.brainvision_layout import (
 from eegrecon.io.edf_layout import EdfLayout, EdfRewriter, read_edf_layout, record_gaps
 from eegrecon.io.readers import read_raw
 
-#: the before/after figure (``report=True``) shows the first this many seconds (bounded memory)
-FIGURE_S = 600.0
-
 #: input suffix → (export format, output suffix); anything else is written as FIF
 EXPORTS = {".edf": ("edf", ".edf"), ".bdf": ("bdf", ".bdf"), ".vhdr": ("brainvision", ".vhdr"),
            ".fif": ("fif", ".fif"), ".fif.gz": ("fif", ".fif")}
@@ -58,7 +55,7 @@ class CleanResult:
     report : dict
         The Denoiser's report.
     figure : Path or None
-        The before/after figure, if asked for.
+        The QC report (HTML, :mod:`eegrecon.clean.qc`), if asked for.
     """
 
     input: Path
@@ -194,7 +191,7 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     overwrite : bool
         Replace an existing output.
     report : bool
-        Also write a before/after figure.
+        Also write the QC report, ``<output name>_report.html`` (:mod:`eegrecon.clean.qc`).
     line_freq : "auto", float or None
         Mains removal before the model (see :class:`~eegrecon.Denoiser`).
     ensemble : bool
@@ -248,16 +245,10 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
         extra = {}
     result = CleanResult(path, dest, fmt, note, {**den.report_, **extra})
     if report:
-        from eegrecon.plots import plot_before_after
-
         cleaned = read_raw(dest, preload=False)
-        picks = [raw.ch_names.index(c) for c in den.report_.get("channels", [])][:6]
-        stop = min(raw.n_times, int(FIGURE_S * raw.info["sfreq"]))
-        result.figure = plot_before_after(raw.get_data(picks=picks, stop=stop) * 1e6,
-                                          cleaned.get_data(picks=[raw.ch_names[i] for i in picks], stop=stop) * 1e6,
-                                          raw.info["sfreq"], [raw.ch_names[i] for i in picks],
-                                          out_dir / f"{dest.name.split('.')[0]}_report.png",
-                                          title=f"{path.name} (first {stop / raw.info['sfreq'] / 60:.3g} min)")
+        result.figure = out_dir / f"{dest.name.split('.')[0]}_report.html"
+        den.qc_report(raw, cleaned, title=f"{path.name}: eegrecon cleaning").save(
+            result.figure, overwrite=True, open_browser=False, verbose="error")
     return result
 
 

@@ -106,6 +106,26 @@ class PowerChange:
             ratio = np.where(self._before > 0, self._after / np.maximum(self._before, 1e-300), 1.0)
         return 10 * np.log10(np.maximum(ratio, 1e-30))
 
+    def group_db(self, groups: dict[str, list[int]]) -> dict[str, np.ndarray]:
+        """The change per band of each group of channels (their powers summed), dB.
+
+        Parameters
+        ----------
+        groups : dict of str to list of int
+            Group name → channel indices.
+
+        Returns
+        -------
+        dict of str to ndarray, shape (n_bands,)
+        """
+        out = {}
+        for name, rows in groups.items():
+            before, after = self._before[rows].sum(axis=0), self._after[rows].sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[name] = 10 * np.log10(np.maximum(np.where(before > 0, after / np.maximum(before, 1e-300), 1.0),
+                                                     1e-30))
+        return out
+
     def largest_rise(self) -> dict:
         """The largest rise over channels and bands: ``{"db", "channel", "band"}`` (``db`` ≤ 0: nothing rose)."""
         change = self.db
