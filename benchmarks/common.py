@@ -134,7 +134,7 @@ def run_asr(cutoff: float):
         from meegkit.asr import ASR
 
         x = eeg_out(raw, names)
-        asr = ASR(sfreq=SFREQ, cutoff=cutoff)
+        asr = ASR(sfreq=raw.info["sfreq"], cutoff=cutoff)
         asr.fit(x)
         return asr.transform(x)
     return run
@@ -420,3 +420,58 @@ def recording_lengths(durations: list[float]) -> str:
     counts = pd.Series(durations).round(1).value_counts().sort_index(ascending=False)
     parts = [f"{s:g} s" if k == 1 else f"{k} × {s:g} s" for s, k in counts.items()]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def methods_figure(x: np.ndarray, outputs: dict[str, np.ndarray], names: list[str], channels: list[str],
+                   sfreq: float, start_s: float, path: Path, title: str, seconds: float = 20.0) -> Path:
+    """The same ``seconds`` of ``channels`` before (grey) and after each method (one row of panels per method).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_chans, n_times)
+        The input, µV.
+    outputs : dict of str to ndarray
+        Method name → its output, µV, same shape.
+    names : list of str
+        Channel names of the rows.
+    channels : list of str
+        The channels shown.
+    sfreq : float
+        Rate, Hz.
+    start_s : float
+        Where the stretch starts, s.
+    path : Path
+        PNG to write.
+    title : str
+        Figure title.
+    seconds : float
+        Length of the stretch.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    a = int(start_s * sfreq)
+    b = min(x.shape[1], a + int(seconds * sfreq))
+    t = np.arange(a, b) / sfreq
+    rows = [names.index(c) for c in channels if c in names]
+    fig, axes = plt.subplots(len(outputs), len(rows), figsize=(4.2 * len(rows), 1.9 * len(outputs)), sharex=True,
+                             sharey="col", squeeze=False)
+    for i, (method, y) in enumerate(outputs.items()):
+        for j, r in enumerate(rows):
+            ax = axes[i, j]
+            ax.plot(t, x[r, a:b], color="0.65", lw=0.7)
+            ax.plot(t, y[r, a:b], color="C0", lw=0.7)
+            if i == 0:
+                ax.set_title(names[r], fontsize=9)
+            if j == 0:
+                ax.set_ylabel(method, fontsize=7, rotation=0, ha="right", va="center")
+    for ax in axes[-1]:
+        ax.set_xlabel("time (s)")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path

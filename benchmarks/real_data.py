@@ -36,8 +36,11 @@ from common import (  # beside this script
     db_rows,
     highpass,
     in_both_references,
+    methods_figure,
     prepared_eegmmidb,
     recordings_with_eog,
+    run_asr,
+    run_ica_iclabel,
 )
 
 from eegrecon import Denoiser
@@ -138,36 +141,43 @@ def eegmmidb(root: Path, den: Denoiser, figdir: Path) -> list[dict]:
 
 
 def eegmmidb_side_by_side(root: Path, runs: tuple[str, ...] = ("R01", "R02", "R03", "R04"),
-                          model: str = "auto") -> pd.DataFrame:
+                          model: str = "auto", figdir: Path | None = None) -> pd.DataFrame:
     """Blink removal and harm outside blinks on 64 real channels: eegrecon (auto, single-channel) vs ICA + ICLabel."""
     import time
     import warnings
-
-    from common import run_ica_iclabel
 
     methods = {"eegrecon auto": Denoiser(model, line_freq=None).fit(),
                "eegrecon auto, artifact_sources=0": Denoiser(model, line_freq=None, artifact_sources=0).fit(),
                "eegrecon auto, refit_components=1": Denoiser(model, line_freq=None, refit_components=1).fit(),
                "eegrecon single-channel": Denoiser(DEFAULT_MODEL, line_freq=None).fit()}
+    peers = {"ICA + ICLabel": run_ica_iclabel, "ASR (cutoff 20)": run_asr(20.0)}
     rows = []
     for run in runs:
         rec = prepared_eegmmidb(root, run, reference="recorded")
         raw = rec["raw"]
-        for name in (*methods, "ICA + ICLabel"):
+        outputs = {}
+        for name in (*methods, *peers):
             t = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                if name == "ICA + ICLabel":
-                    y = run_ica_iclabel(raw, raw.ch_names)
+                if name in peers:
+                    y = peers[name](raw, raw.ch_names)
                     chosen = "-"
                 else:
                     y = methods[name].transform(raw).get_data() * 1e6
                     chosen = methods[name].report_["model"]["name"]
-            row = {"run": run, "method": name, "model": chosen, "seconds": round(time.perf_counter() - t, 2)}
+            seconds = time.perf_counter() - t
+            outputs[name] = y
+            row = {"run": run, "method": name, "model": chosen, "seconds": round(seconds, 2),
+                   "s per min of data": round(seconds / (raw.n_times / raw.info["sfreq"] / 60), 2)}
             row.update(in_both_references(y, rec, lambda out, r: {**blink_peak_residual(out, r),
                                                                    **blink_and_harm(out, r)}))
             rows.append(row)
             print(run, name, "done", flush=True)
+        start = max(0.0, rec["peaks"][0] / rec["sfreq"] - 5.0) if len(rec["peaks"]) else 0.0
+        methods_figure(rec["x"], outputs, rec["names"], ["Fp1", "Fz", "Cz", "Oz"], rec["sfreq"], start,
+                       (figdir or Path(__file__).parent / "results" / "real_data") / f"eegmmidb_{run}_methods.png",
+                       f"eegmmidb S001{run}, own reference: input (grey), each method (blue)")
     return pd.DataFrame(rows)
 
 
@@ -179,8 +189,6 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
     gamma change is: each channel's 30–80 Hz change outside ``--multichannel``'s blink mask, and the posterior
     channels' change per 10-Hz band (the same samples), means over the runs."""
     import warnings
-
-    from common import run_ica_iclabel
 
     den = Denoiser(model, line_freq=None).fit()
     settings = [(detectors, n_sd, half) for detectors in ("blinks", "blinks + horizontal")
@@ -243,13 +251,11 @@ def eog_scores(out: np.ndarray, rec: dict) -> dict[str, float]:
     return row
 
 
-def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
+def eog_channels_side_by_side(root: Path, model: str = "auto", figdir: Path | None = None) -> pd.DataFrame:
     """Real recordings with EOG channels: eegrecon with them (regression on the references on and off), without
     them, ICA + ICLabel and MNE's EOGRegression. Blinks are found on the EOG channels."""
     import time
     import warnings
-
-    from common import run_ica_iclabel
 
     with_refs = Denoiser(model, line_freq=None).fit()
     network_only = Denoiser(model, line_freq=None, reference_regression=False).fit()
@@ -259,10 +265,11 @@ def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
             lambda raw, eeg, names: network_only.transform(raw).get_data(names) * 1e6,
         "eegrecon auto, EOG channels dropped": lambda raw, eeg, names: with_refs.transform(eeg).get_data() * 1e6,
         "ICA + ICLabel": lambda raw, eeg, names: run_ica_iclabel(eeg, names),
+        "ASR (cutoff 20)": lambda raw, eeg, names: run_asr(20.0)(eeg, names),
         "EOGRegression (MNE)": _eog_regression,
     }
     rows = []
-    for rec, raw in recordings_with_eog(root).items():
+    for k, (rec, raw) in enumerate(recordings_with_eog(root).items()):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             raw.set_montage("standard_1005", match_case=False, on_missing="ignore", verbose="error")
@@ -278,13 +285,15 @@ def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
         fit = np.linalg.lstsq(eog.T, x_avg.T, rcond=None)[0]
         explained = 1 - np.sum((x_avg - fit.T @ eog) ** 2, axis=1) / np.sum(x_avg ** 2, axis=1)
 
+        outputs = {}
         for name, run in methods.items():
             t = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                y = run(raw, eeg, names)
+                y = outputs[name] = run(raw, eeg, names)
             seconds = time.perf_counter() - t
             row = {"recording": rec, "method": name, "seconds": round(seconds, 2),
+                   "s per min of data": round(seconds / (raw.n_times / sf / 60), 2),
                    "blink_s": round(mask.sum() / sf, 1),
                    "EOG-explained variance, max channel": float(explained.max())}
             row.update(in_both_references(y, {"x": x, "front": front, "back": back, "mask": mask, "sfreq": sf,
@@ -293,6 +302,13 @@ def eog_channels_side_by_side(root: Path, model: str = "auto") -> pd.DataFrame:
             row["EOG agreement"] = log["mean_agreement"] if log else np.nan
             rows.append(row)
             print(rec, name, "done", flush=True)
+        blinks = np.flatnonzero(mask)
+        shown = [names[i] for i in (front[:2] + back[:1])] + [names[len(names) // 2]]
+        folder = figdir or Path(__file__).parent / "results" / "real_data"
+        methods_figure(x, outputs, names, list(dict.fromkeys(shown)), sf,
+                       max(0.0, blinks[0] / sf - 5.0) if len(blinks) else 0.0,
+                       folder / f"eog_recording_{k + 1}_methods.png",
+                       f"{rec}, own reference: input (grey), each method (blue)")
     return pd.DataFrame(rows)
 
 
@@ -323,7 +339,8 @@ def main() -> None:
     if root is None:
         raise SystemExit("needs the real recordings (../shared/data or $EEGRECON_DATA)")
     if args.with_eog:
-        write_table(eog_channels_side_by_side(root, args.mc_model), args.out / "real_data_eog_channels",
+        write_table(eog_channels_side_by_side(root, args.mc_model, args.out / "real_data"),
+                    args.out / "real_data_eog_channels",
                     "Real recordings with EOG channels: eegrecon vs ICA + ICLabel and EOG regression "
                     "(`python benchmarks/real_data.py --with-eog`)",
                     "Input: 0.5-Hz high-pass, in the recording's own reference (every method fitted and applied in "
@@ -362,7 +379,8 @@ def main() -> None:
                     "'harm outside blinks' was eye activity removed.")
         return
     if args.multichannel:
-        write_table(eegmmidb_side_by_side(root, model=args.mc_model), args.out / "real_data_multichannel",
+        write_table(eegmmidb_side_by_side(root, model=args.mc_model, figdir=args.out / "real_data"),
+                    args.out / "real_data_multichannel",
                     "eegmmidb S001, 64 channels: eegrecon vs ICA + ICLabel (`python benchmarks/real_data.py "
                     "--multichannel`)",
                     "Input: 60-Hz notch, 0.5-Hz high-pass, in the reference the files were recorded in (every method "
