@@ -14,7 +14,9 @@ easy to tell from EEG in time: the single-channel model does exactly that. The s
    With the input's own covariance, a topography slightly off the true one makes the filter cancel the artifact
    (on real eegmmidb blinks it passed half of them);
 3. the single-channel model cleans each course; what it removes, ``a = s − clean(s)``, is each source's
-   artifact, and ``A a`` replaces the network's own removal ``R``;
+   artifact — all of the course where it stands far out of its own brain-level activity
+   (:func:`whole_course_weight`: a blink on real recordings is ten times the EEG and larger than anything the models
+   were trained on) — and ``A a`` replaces the network's own removal ``R``;
 4. only where the network saw an event along a topography (its removal there is a large part of what the input
    holds along it), widened and smoothed over a fraction of a second, and only on the channels and samples the
    network acted on: elsewhere the output is the network's, and where its gate was closed the input itself.
@@ -42,6 +44,10 @@ EVENT_SMOOTHING_S = 0.25
 COVARIANCE_RIDGE = 1e-3
 #: a source whose network course the reference channels explain this well (R²) keeps the network's removal
 REFERENCE_EXPLAINED = 0.5
+#: a source course counts as all artifact from this many of its robust sds (0) to this many (1)
+WHOLE_COURSE_RAMP = (5.0, 10.0)
+#: and so does its neighbourhood, this far on each side (s): a blink's rise and fall with its peak
+WHOLE_COURSE_WIDENING_S = 0.3
 #: fewer samples than this many per source where the network acted and the stretch is left as the network left it
 MIN_SAMPLES_PER_SOURCE = 256
 
@@ -92,6 +98,29 @@ def event_weight(courses: np.ndarray, projected: np.ndarray, sfreq: float,
     weight = refit.event_weight(courses, projected, ramp).max(axis=0)
     weight = maximum_filter1d(weight, 2 * int(round(EVENT_WIDENING_S * sfreq)) + 1, mode="nearest")
     return uniform_filter1d(weight, 2 * int(round(EVENT_SMOOTHING_S * sfreq)) + 1, mode="nearest")
+
+
+def whole_course_weight(courses: np.ndarray, sfreq: float) -> np.ndarray:
+    """Where a source course is all artifact, in [0, 1] per sample: its size in robust sds of the course (median
+    absolute value / 0.6745, the brain activity a course carries between events) ramped over
+    :data:`WHOLE_COURSE_RAMP`, widened by :data:`WHOLE_COURSE_WIDENING_S` and smoothed over a tenth of a second.
+
+    Parameters
+    ----------
+    courses : ndarray, shape (k, n_times)
+        Beamformed source courses.
+    sfreq : float
+        Rate, Hz.
+
+    Returns
+    -------
+    ndarray, shape (k, n_times)
+    """
+    sd = np.median(np.abs(courses), axis=1, keepdims=True) / 0.6745 + 1e-300
+    lo, hi = WHOLE_COURSE_RAMP
+    weight = np.clip((np.abs(courses) / sd - lo) / (hi - lo), 0.0, 1.0)
+    weight = maximum_filter1d(weight, 2 * int(round(WHOLE_COURSE_WIDENING_S * sfreq)) + 1, axis=-1, mode="nearest")
+    return np.clip(uniform_filter1d(weight, 2 * int(round(0.1 * sfreq)) + 1, axis=-1, mode="nearest"), 0.0, 1.0)
 
 
 def explained_by(courses: np.ndarray, references: np.ndarray) -> np.ndarray:
@@ -158,6 +187,9 @@ def clean_in_source_space(x: np.ndarray, y: np.ndarray, n_sources: int,
         if not redo.any():
             return y
     courses = filters[redo] @ x_avg
-    source_artifact[redo] = courses - np.asarray(clean_courses(courses), dtype=np.float64)
+    cleaned = np.asarray(clean_courses(courses), dtype=np.float64)
+    # where a course stands far out of its own brain-level activity (a real blink is ten times the EEG), all of it is
+    # artifact, as ICA removes a whole component; elsewhere what the single-channel model removes from it
+    source_artifact[redo] = courses - (1.0 - whole_course_weight(courses, sfreq)) * cleaned
     change = weight * (removed_avg - topographies @ source_artifact)
     return np.where(acted, y + change, y)
