@@ -74,7 +74,7 @@ def run(out: Path = typer.Option(Path("runs/default"), help="run directory for e
     if result["cleaned"] is not None:
         c = result["cleaned"]
         console.print(f"cleaned {c.input} → {c.output}" + (f" ({c.note})" if c.note else "")
-                      + f"; before/after figure {c.figure}", highlight=False)
+                      + f"; QC report {c.figure}", highlight=False)
     else:
         console.print(f"no shipped model in this installation: see {out}/shipped_model_missing.txt")
     console.print(f"noise-robustness report (quick): {result['analysis']}")

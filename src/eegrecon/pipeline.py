@@ -240,7 +240,7 @@ def run_main(out: Path, data_dir: Path | None, quick: bool = True,
     1. data: windows, subject-disjoint splits, summary and example figure;
     2. trains the default model briefly (``train_steps``; quick: 300) under ``out/model``;
     3. evaluates it, the shipped pretrained model and every baseline on the test split (``out/evaluation``);
-    4. cleans an example contaminated recording with the shipped model (``out/denoised``);
+    4. cleans an example contaminated recording with the shipped model, with its QC report (``out/denoised``);
     5. runs the quick noise-robustness study (``out/analysis/report.html``; the full one: ``eegrecon analyze``).
 
     Parameters
