@@ -62,7 +62,8 @@ class MultichannelTrainConfig(BaseModel):
         Share of batches whose channel subset is a region rather than scattered channels: the channels on one side
         of a plane (:func:`regional_subset`; half of them with the frontal channels left out), as montages without
         frontopolar electrodes (motor-imagery caps with central channels only) are. Tried at 0.3 and not shipped:
-        it did not improve such montages (docs/multichannel.md, "Caps without frontal electrodes").
+        it did not improve such montages (benchmarks/results/history/multichannel.md, "Caps without frontal
+        electrodes").
     ac_coupling_probability : float
         Share of eye artifacts recorded through an AC-coupled amplifier's high-pass
         (:func:`~eegrecon.data.multichannel.amplifier_highpass`): eye movements then look as they do on such systems.

@@ -22,8 +22,8 @@ easy to tell from EEG in time: the single-channel model does exactly that. The s
    network acted on: elsewhere the output is the network's, and where its gate was closed the input itself.
 
 With EOG/ECG channels, sources whose network course those channels explain keep the network's removal (it had
-the waveform, and did better there); the others (muscle) are redone. Measured in docs/multichannel.md, "Artifact
-sources".
+the waveform, and did better there); the others (muscle) are redone. Measured in
+benchmarks/results/history/multichannel.md, "Artifact sources", and docs/multichannel.md.
 """
 
 from __future__ import annotations
