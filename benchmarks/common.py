@@ -270,8 +270,7 @@ def blink_mask(fp: np.ndarray, sfreq: float, n_sd: float = 4.0, half_s: float = 
     fp : ndarray, shape (n_chans, n_times)
         The channels whose mean shows the eye events (Fp1/Fpz/Fp2 for blinks; F7 − F8 for horizontal movements).
     """
-    sos = signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos")
-    low = signal.sosfiltfilt(sos, fp.mean(axis=0))
+    low = eye_band(fp, sfreq)
     thr = n_sd * np.median(np.abs(low)) / 0.6745
     peaks, _ = signal.find_peaks(np.abs(low), height=thr, distance=int(0.5 * sfreq))
     mask = np.zeros(len(low), bool)
@@ -319,10 +318,14 @@ def blink_peaks(fp: np.ndarray, sfreq: float, n_sd: float = 6.0) -> np.ndarray:
     fp : ndarray, shape (n_chans, n_times)
         The frontal channels (average reference).
     """
-    sos = signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos")
-    low = signal.sosfiltfilt(sos, fp.mean(axis=0))
+    low = eye_band(fp, sfreq)
     peaks, _ = signal.find_peaks(low, height=n_sd * np.median(np.abs(low)) / 0.6745, distance=int(0.5 * sfreq))
     return peaks
+
+
+def eye_band(fp: np.ndarray, sfreq: float) -> np.ndarray:
+    """The channels' mean, 0.5–4 Hz (zero-phase Butterworth): where blinks and eye movements stand out."""
+    return signal.sosfiltfilt(signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos"), fp.mean(axis=0))
 
 
 def in_both_references(y: np.ndarray, rec: dict, score: Callable[[np.ndarray, dict], dict]) -> dict:

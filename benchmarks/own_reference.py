@@ -25,8 +25,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from common import recordings_with_eog, run_ica_iclabel  # beside this script
-from scipy import signal
+from common import blink_peaks, recordings_with_eog, run_ica_iclabel  # beside this script
 
 from eegrecon import Denoiser
 from eegrecon.clean.power_change import power_change
@@ -47,13 +46,6 @@ def eegmmidb_run(root: Path, run: str):
         warnings.simplefilter("ignore")
         raw.set_montage("standard_1005", verbose="error")
     return raw.load_data()
-
-
-def blink_peaks(x_avg: np.ndarray, names: list[str], sfreq: float) -> np.ndarray:
-    sos = signal.butter(2, [0.5, 4], "bandpass", fs=sfreq, output="sos")
-    low = signal.sosfiltfilt(sos, x_avg[[names.index(c) for c in ("Fp1", "Fpz", "Fp2")]].mean(axis=0))
-    peaks, _ = signal.find_peaks(low, height=6 * np.median(np.abs(low)) / 0.6745, distance=int(0.5 * sfreq))
-    return peaks
 
 
 def peak_rows(label: str, y: np.ndarray, names: list[str], peaks: np.ndarray) -> list[str]:
@@ -112,7 +104,7 @@ def main() -> None:
     raw = eegmmidb_run(root, "R01").filter(0.5, None, verbose="error")
     names, sf = raw.ch_names, raw.info["sfreq"]
     x = raw.get_data() * 1e6
-    peaks = blink_peaks(x - x.mean(axis=0), names, sf)
+    peaks = blink_peaks((x - x.mean(axis=0))[[names.index(c) for c in ("Fp1", "Fpz", "Fp2")]], sf)
     y = den.transform(raw).get_data() * 1e6
     shown = [names.index(c) for c in ("Fp1", "AF3", "Cz", "T10", "Oz")]
     figure = args.out.with_name("own_reference_S001R01.png")

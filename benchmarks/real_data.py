@@ -40,6 +40,7 @@ from common import (  # beside this script
     prepared_eegmmidb,
     recordings_with_eog,
     run_asr,
+    run_eog_regression,
     run_ica_iclabel,
 )
 
@@ -230,14 +231,6 @@ def mask_sensitivity(root: Path, model: str = "auto", runs: tuple[str, ...] = ("
             bands.reset_index().rename_axis(columns=None))
 
 
-def _eog_regression(raw, eeg, names: list[str]) -> np.ndarray:
-    import mne
-
-    work = raw.copy().set_eeg_reference([], verbose="error")  # fitted and applied in the recording's reference
-    model = mne.preprocessing.EOGRegression(picks="eeg", picks_artifact="eog").fit(work)
-    return model.apply(work).get_data(picks=names) * 1e6
-
-
 def eog_scores(out: np.ndarray, rec: dict) -> dict[str, float]:
     """Blink delta change (frontal, posterior), frontal |corr| with the EOG channels and every band's change outside
     blinks, for a recording with EOG channels (``x``, ``front``, ``back``, ``mask``, ``sfreq``, ``eog``)."""
@@ -266,7 +259,7 @@ def eog_channels_side_by_side(root: Path, model: str = "auto", figdir: Path | No
         "eegrecon auto, EOG channels dropped": lambda raw, eeg, names: with_refs.transform(eeg).get_data() * 1e6,
         "ICA + ICLabel": lambda raw, eeg, names: run_ica_iclabel(eeg, names),
         "ASR (cutoff 20)": lambda raw, eeg, names: run_asr(20.0)(eeg, names),
-        "EOGRegression (MNE)": _eog_regression,
+        "EOGRegression (MNE)": lambda raw, eeg, names: run_eog_regression(raw, names),
     }
     rows = []
     for k, (rec, raw) in enumerate(recordings_with_eog(root).items()):

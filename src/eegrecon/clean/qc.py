@@ -185,9 +185,8 @@ def qc_report(before, after, report: dict[str, Any] | None = None, title: str = 
     plt.close(fig)
 
     info = mne.pick_info(before.info, picks)
-    has_positions = info.get_montage() is not None and np.isfinite(
-        np.array([ch["loc"][:3] for ch in info["chs"]])).all() and np.abs(
-        np.array([ch["loc"][:3] for ch in info["chs"]])).sum() > 0
+    locs = np.array([ch["loc"][:3] for ch in info["chs"]])
+    has_positions = info.get_montage() is not None and np.isfinite(locs).all() and np.abs(locs).sum() > 0
     if has_positions and len(names) >= 3 and np.any(removed):
         centred = removed - removed.mean(axis=0)
         values, vectors = np.linalg.eigh(centred @ centred.T)

@@ -58,13 +58,16 @@ def notch(x: np.ndarray, sfreq: float, mains: float | None) -> np.ndarray:
     """
     if mains is None:
         return np.asarray(x, dtype=np.float64)
+    harmonics = [f0 for f0 in np.arange(mains, sfreq / 2, mains) if f0 < sfreq / 2 - 1]
+    return _notches(x, sfreq, [(f0, 30.0) for f0 in harmonics])
+
+
+def _notches(x: np.ndarray, sfreq: float, notches: list[tuple[float, float]]) -> np.ndarray:
+    """``x`` through zero-phase IIR notches at each (frequency, Q), in order; float64."""
     out = np.asarray(x, dtype=np.float64)
-    for f0 in np.arange(mains, sfreq / 2, mains):
-        if f0 >= sfreq / 2 - 1:
-            break
-        b, a = signal.iirnotch(f0, Q=30.0, fs=sfreq)
-        padlen = min(3 * max(len(a), len(b)), out.shape[-1] - 1)
-        out = signal.filtfilt(b, a, out, axis=-1, padlen=padlen)
+    for f0, q in notches:
+        b, a = signal.iirnotch(f0, Q=q, fs=sfreq)
+        out = signal.filtfilt(b, a, out, axis=-1, padlen=min(3 * max(len(a), len(b)), out.shape[-1] - 1))
     return out
 
 
@@ -92,13 +95,10 @@ def stop_mains_bins(x: np.ndarray, sfreq: float) -> np.ndarray:
     ndarray, shape (..., n_times)
         Filtered, float64 (``x`` as float64 where both lie above Nyquist or the signal is too short).
     """
-    out = np.asarray(x, dtype=np.float64)
-    for f0 in MAINS_FREQS:
-        if f0 + MAINS_STOP_HALF_WIDTH >= sfreq / 2 or out.shape[-1] < 16:
-            continue
-        b, a = signal.iirnotch(f0, Q=f0 / (2 * MAINS_STOP_HALF_WIDTH), fs=sfreq)
-        out = signal.filtfilt(b, a, out, axis=-1, padlen=min(3 * max(len(a), len(b)), out.shape[-1] - 1))
-    return out
+    if np.shape(x)[-1] < 16:
+        return np.asarray(x, dtype=np.float64)
+    return _notches(x, sfreq, [(f0, f0 / (2 * MAINS_STOP_HALF_WIDTH)) for f0 in MAINS_FREQS
+                               if f0 + MAINS_STOP_HALF_WIDTH < sfreq / 2])
 
 
 def resample(x: np.ndarray, sfreq: float, target: float) -> np.ndarray:
