@@ -74,6 +74,7 @@ def _windowed_max_correlation(x: np.ndarray, sfreq: float) -> np.ndarray:
     n = int(round(sfreq))
     n_windows = x.shape[1] // n
     out = np.ones((x.shape[0], max(n_windows, 0)))
+    others = ~np.eye(x.shape[0], dtype=bool)  # each row's correlations with the other channels
     for w in range(n_windows):
         seg = x[:, w * n:(w + 1) * n]
         seg = seg - seg.mean(axis=1, keepdims=True)
@@ -82,9 +83,8 @@ def _windowed_max_correlation(x: np.ndarray, sfreq: float) -> np.ndarray:
         if live.sum() < 2:
             continue
         unit = np.where(live[:, None], seg / np.where(live, norm, 1.0)[:, None], 0.0)
-        corr = np.abs(unit @ unit.T)
-        np.fill_diagonal(corr, np.nan)
-        out[:, w] = np.where(live, np.nanpercentile(corr, 98, axis=1), 1.0)
+        corr = np.abs(unit @ unit.T)[others].reshape(len(unit), -1)  # (n_chans, n_chans - 1): no diagonal
+        out[:, w] = np.where(live, np.percentile(corr, 98, axis=1), 1.0)
     return out
 
 
