@@ -69,7 +69,7 @@ def test_every_public_callable_documents_its_parameters():
     problems = []
     for qual, (module, fn, bound) in CALLABLES:
         params = _parameters(fn)
-        if module == "eegrecon.cli":
+        if module in ("eegrecon.cli", "eegrecon.cli_bids"):
             missing = [p for p in inspect.signature(fn).parameters.values() if not getattr(p.default, "help", None)]
             if inspect.getdoc(fn) is None or missing:
                 problems.append(f"{qual}: command docstring or help= of {[p.name for p in missing]}")

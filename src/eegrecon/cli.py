@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from eegrecon.cli_bids import bids
 from eegrecon.errors import EegreconError
 from eegrecon.models.pretrained import DEFAULT_MODEL
 from eegrecon.noise.registry import EVALUATION_NOISES, TRAINING_NOISES
@@ -24,6 +25,7 @@ app.add_typer(data_app, name="data")
 models_app = typer.Typer(help="Registered architectures and shipped pretrained models.", no_args_is_help=True)
 app.add_typer(noise_app, name="noise")
 app.add_typer(models_app, name="models")
+app.command("bids")(bids)
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -189,7 +191,11 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             reference_regression: bool = typer.Option(True, "--reference-regression/--no-reference-regression",
                                                       help="multichannel model with EOG/ECG channels: regress the "
                                                       "EEG on them where the network's own artifact estimate "
-                                                      "agrees, then run the network again (docs/multichannel.md)")
+                                                      "agrees, then run the network again (docs/multichannel.md)"),
+            recording_fit: bool = typer.Option(True, "--recording-fit/--per-chunk-fit",
+                                               help="multichannel model: fit the artifact topographies of "
+                                               "--artifact-sources over the whole recording in a pre-pass "
+                                               "(default) or over each chunk (docs/multichannel.md)")
             ) -> None:
     """Clean recordings with a trained model, in bounded memory (any length): EDF and BDF are rewritten in place
     (header kept), FIF and BrainVision written by MNE, other formats as FIF (said per file). EEG channels only;
@@ -216,7 +222,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                               on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
                               above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap,
                               refit_components=refit_components, reference_regression=reference_regression,
-                              artifact_sources=artifact_sources)
+                              artifact_sources=artifact_sources, recording_fit=recording_fit)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -230,7 +236,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             kind = "multichannel" if chosen.get("multichannel") else "each channel alone"
             extra.append(f"model {chosen.get('name')} ({kind}): {chosen.get('reason')}")
         if r.get("artifact_sources"):
-            extra.append(f"artifact sources cleaned in source space over each chunk: {r['artifact_sources']}")
+            fit = r.get("recording_fit") or {}
+            where = (f"topographies fitted on {fit['chunks']} of {fit['of']} chunk(s)" if fit.get("topographies")
+                     else "topographies fitted per chunk")
+            extra.append(f"artifact sources cleaned in source space: {r['artifact_sources']} ({where})")
         if r.get("artifact_refit"):
             extra.append(f"artifact refit over each chunk: {r['artifact_refit']} course(s)")
         for kind, used in (r.get("reference_regression") or {}).items():

@@ -111,6 +111,42 @@ def channel_picks(ctx: Context, info) -> np.ndarray:
                       dtype=int)
 
 
+def live_engine(ctx: Context, info=None, n_rows: int = 1) -> tuple[ChunkEngine, np.ndarray]:
+    """An engine for a live stream and the stream's rows it cleans or reads (EEG first, then references).
+
+    Parameters
+    ----------
+    ctx : Context
+        The call.
+    info : mne.Info or None
+        The stream's channels (names, types, positions, bads): the model is chosen as offline. None: ``n_rows``
+        anonymous channels, each cleaned on its own.
+    n_rows : int
+        Channels of an anonymous stream.
+
+    Returns
+    -------
+    (ChunkEngine, ndarray of int)
+    """
+    if info is None:
+        rows = np.arange(n_rows)
+        engine = ctx.engine_for(ctx.models.for_array(n_rows))
+        ctx.report.update(channels=[str(i) for i in rows], untouched=[])
+    else:
+        picks = channel_picks(ctx, info)
+        if not len(picks):
+            raise DataError("the stream has no EEG channel to clean (all bad or not EEG): "
+                            f"{', '.join(info['ch_names'][:8])}")
+        choice = ctx.models.for_recording(info, picks)
+        engine = ctx.engine_for(choice)
+        rows = np.r_[picks, choice.ref_picks].astype(int)
+        names = [info["ch_names"][i] for i in picks]
+        ctx.report.update(channels=names, untouched=[c for c in info["ch_names"] if c not in names])
+    names = [str(i) for i in rows] if info is None else [info["ch_names"][i] for i in rows]
+    engine.start_live(names)
+    return engine, rows
+
+
 def bad_spans(inst) -> list[tuple[int, int]]:
     """Sample spans [start, stop) (from the Raw's first sample) covered by ``bad_*`` annotations.
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from eegrecon.clean import adapters
-from eegrecon.clean.engine import ChunkEngine, Settings
+from eegrecon.clean.engine import Settings
 from eegrecon.clean.inputs import as_float_array, check_line_freq, check_sfreq
 from eegrecon.clean.model_choice import ModelSet
 from eegrecon.errors import EegreconError, OptionError
@@ -64,6 +64,9 @@ class Denoiser(Estimator):
     reference_regression : bool
         Multichannel model with EOG/ECG channels: regress on them where the network agrees
         (:mod:`~eegrecon.clean.spatial.reference_regression`).
+    recording_fit : bool
+        Multichannel model: the source step's topographies fitted over the whole recording in a pre-pass
+        (:mod:`~eegrecon.clean.spatial.recording_fit`); False: per chunk.
 
     Attributes
     ----------
@@ -81,7 +84,7 @@ class Denoiser(Estimator):
                  units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
                  precision: str = "auto", refit_components: int = 0, reference_regression: bool = True,
-                 artifact_sources: int = 2):
+                 artifact_sources: int = 2, recording_fit: bool = True):
         self.model = model
         self.overlap = overlap
         self.picks = picks
@@ -95,6 +98,7 @@ class Denoiser(Estimator):
         self.refit_components = refit_components
         self.reference_regression = reference_regression
         self.artifact_sources = artifact_sources
+        self.recording_fit = recording_fit
 
     def _is_fitted(self) -> bool:
         return hasattr(self, "method_")
@@ -118,8 +122,9 @@ class Denoiser(Estimator):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
                 raise OptionError(f"{name} must be a whole number ≥ 0 (0: off), got {value!r}")
-        if not isinstance(self.reference_regression, bool | np.bool_):
-            raise OptionError(f"reference_regression must be True or False, got {self.reference_regression!r}")
+        for name in ("reference_regression", "recording_fit"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                raise OptionError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
             raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
         self.models_ = ModelSet(self.model, self.precision, self.ensemble)
@@ -128,11 +133,12 @@ class Denoiser(Estimator):
         self.sfreq_, self.n_window_ = float(self.method_.sfreq), int(self.method_.n_times)
         return self
 
-    def _context(self) -> adapters.Context:
-        """A new call's context (the last call's report and engine are replaced as it runs)."""
+    def context(self) -> adapters.Context:
+        """A new call's context (:class:`~eegrecon.clean.adapters.Context`; ``report_`` is replaced as it runs)."""
         check_is_fitted(self, _NOT_FITTED)
         settings = Settings(self.overlap, self.batch_size, self.line_freq, self.line_hz_, self.above_band,
-                            self.chunk_s, self.refit_components, self.artifact_sources, self.reference_regression)
+                            self.chunk_s, self.refit_components, self.artifact_sources, self.reference_regression,
+                            self.recording_fit)
         ctx = adapters.Context(self.models_, settings, self.picks, self.units)
         self.report_ = ctx.report
         self.sfreq_, self.n_window_ = float(self.method_.sfreq), int(self.method_.n_times)
@@ -164,7 +170,7 @@ class Denoiser(Estimator):
         mne.io.Raw, mne.Epochs or ndarray
             The cleaned copy: same type, shape and units.
         """
-        ctx = self._context()
+        ctx = self.context()
         import mne
 
         try:
@@ -209,7 +215,7 @@ class Denoiser(Estimator):
         (list of str, ndarray of shape (n_chans, n_times))
             The cleaned channels' names and their map in [0, 1].
         """
-        ctx = self._context()
+        ctx = self.context()
         try:
             return adapters.artifact_map(ctx, X, sfreq)
         finally:
@@ -234,7 +240,7 @@ class Denoiser(Estimator):
             ``start``, ``stop`` (samples) and the cleaned data of *every* channel over ``[start, stop)``, in volts;
             the spans tile the recording in order.
         """
-        ctx = self._context()
+        ctx = self.context()
         try:
             yield from adapters.iter_raw(ctx, raw, boundaries, exclude)
         finally:
@@ -254,24 +260,18 @@ class Denoiser(Estimator):
 
         return qc_report(before, after, getattr(self, "report_", None), title)
 
-    def engine(self) -> ChunkEngine:
-        """The engine of the last call, or one running :attr:`method_` alone (what streaming uses)."""
-        check_is_fitted(self, _NOT_FITTED)
-        if self.engine_ is None:
-            self.engine_ = self._context().engine_for(self.models_.for_array(1))
-        return self.engine_
-
     def chunk_plan(self, sfreq: float, n_times: int) -> tuple[int, int, int]:
-        """:meth:`~eegrecon.clean.engine.ChunkEngine.chunk_plan` of :meth:`engine`.
+        """:meth:`~eegrecon.clean.engine.ChunkEngine.chunk_plan` of the last engine (or one running :attr:`method_`).
 
         Parameters
         ----------
-        sfreq : float
-            The signal's rate, Hz.
-        n_times : int
-            Its length, samples.
+        sfreq, n_times
+            The signal's rate (Hz) and length (samples).
         """
-        return self.engine().chunk_plan(sfreq, n_times)
+        check_is_fitted(self, _NOT_FITTED)
+        if self.engine_ is None:
+            self.engine_ = self.context().engine_for(self.models_.for_array(1))
+        return self.engine_.chunk_plan(sfreq, n_times)
 
 
 def denoise(data, sfreq: float, model: str | Path | Any = "auto", units: str | None = "uV",

@@ -21,12 +21,15 @@ from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.power_change import PowerChange
 from eegrecon.clean.recording import Recording
+from eegrecon.clean.spatial.recording_fit import TopographyPool, fit_chunks
 from eegrecon.clean.spatial.stage import SpatialStage
 from eegrecon.clean.survey import MODEL_BAND_FRACTION, report_survey, survey
 from eegrecon.clean.windows import denoise_signals
 from eegrecon.signal.filters import bandpass, hop_for, notch
 from eegrecon.signal.validate import channel_names
 
+#: network outputs the pre-pass may hold for the cleaning pass (above: the network runs again chunk by chunk)
+CACHE_BYTES = 512 * 2 ** 20
 #: time constants of the mains notch (Q = 30) a chunk's context spans, so that chunk edges leave no trace
 #: (exp(-40) ≈ 4e-18 of the signal)
 NOTCH_SETTLE_TAUS = 40
@@ -54,6 +57,8 @@ class Settings:
         Spatial-stage options.
     reference_regression : bool
         Spatial-stage option.
+    recording_fit : bool
+        Fit the source step's topographies over the whole recording in a pre-pass (else per chunk).
     """
 
     overlap: float = 0.5
@@ -65,6 +70,47 @@ class Settings:
     refit_components: int = 0
     artifact_sources: int = 2
     reference_regression: bool = True
+    recording_fit: bool = True
+
+
+@dataclass
+class Stretch:
+    """A chunk with its context after the network (and the reference regression): what the spatial stage needs.
+
+    Parameters
+    ----------
+    as_read : ndarray, shape (n_rows, n)
+        The stretch as read.
+    x : ndarray, shape (n_rows, n)
+        Notched, broken rows interpolated.
+    regressed : ndarray, shape (n_rows, n)
+        ``x`` after the reference regression (``x`` itself without it).
+    y : ndarray, shape (n_rows, hi - lo)
+        The network's output.
+    sfreq : float
+        Rate, Hz.
+    lo, hi : int
+        Where the network ran, in the stretch.
+    a, b : int
+        The kept samples, in the stretch.
+    broken : list of int
+        Rows found broken.
+    """
+
+    as_read: np.ndarray
+    x: np.ndarray
+    regressed: np.ndarray
+    y: np.ndarray
+    sfreq: float
+    lo: int
+    hi: int
+    a: int
+    b: int
+    broken: list[int]
+
+    @property
+    def nbytes(self) -> int:
+        return sum({id(v): v.nbytes for v in (self.as_read, self.x, self.regressed, self.y)}.values())
 
 
 class ChunkEngine:
@@ -104,15 +150,54 @@ class ChunkEngine:
     def _lowpasses(self, sfreq: float) -> bool:
         return self.settings.above_band == "lowpass" and sfreq > self.sfreq + 1e-9
 
-    def _model_context(self, sfreq: float, quantum: int) -> int:
-        """Context the model's windows, the resampling and the optional low-pass need per side, in whole quanta."""
+    def _model_reach(self, sfreq: float) -> int:
+        """Context the model's windows, the resampling and the optional low-pass need per side, samples."""
         margin = chunk_margin(sfreq, self.sfreq, self.n_window)
         if self._lowpasses(sfreq):
             import mne
 
             margin += len(mne.filter.create_filter(None, sfreq, None, MODEL_BAND_FRACTION * self.sfreq,
                                                    verbose="error")) + 1
-        return -(-margin // quantum) * quantum
+        return margin
+
+    def _model_context(self, sfreq: float, quantum: int) -> int:
+        """:meth:`_model_reach` in whole quanta (a chunk's start, context included, stays on the quantum grid)."""
+        return -(-self._model_reach(sfreq) // quantum) * quantum
+
+    def _settle(self, sfreq: float) -> int:
+        """Samples the mains notch needs to settle (0 without one)."""
+        return int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_hz) * sfreq)) if self.line_hz else 0
+
+    def right_context(self, sfreq: float) -> int:
+        """Samples after a chunk's last kept sample that its cleaning reads: the exact reach, not rounded to quanta
+        (only starts must sit on the grid). A live stream returns a sample once this much has followed it.
+
+        Parameters
+        ----------
+        sfreq : float
+            The signal's rate, Hz.
+
+        Returns
+        -------
+        int
+        """
+        return self._model_reach(sfreq) + self._settle(sfreq)
+
+    def start_live(self, ch_names: list[str]) -> None:
+        """Prepare to clean rows that arrive live: no survey (every row is live, mains as set), the multichannel
+        model's positions and references as chosen.
+
+        Parameters
+        ----------
+        ch_names : list of str
+            Names of the rows (EEG, then references for the multichannel model).
+        """
+        if self.joint is not None:
+            n_eeg = len(self.joint.pos)
+            self.live_joint = (n_eeg, self.joint.pos, kind_indices(self.joint.ref_kinds))
+            self.stage.names = list(ch_names[:n_eeg])
+            self.report["broken_channels"] = {}
+        self.report.update(resampled=False, model_sfreq=self.sfreq, live=True)
 
     def chunk_plan(self, sfreq: float, n_times: int) -> tuple[int, int, int]:
         """How a signal at ``sfreq`` is cut: kept samples per chunk, context per side, and the quantum chunk starts
@@ -137,8 +222,7 @@ class ChunkEngine:
         quantum = chunk_quantum(sfreq, self.sfreq)
         margin = self._model_context(sfreq, quantum)
         if self.line_hz:
-            settle = int(np.ceil(NOTCH_SETTLE_TAUS * 30.0 / (np.pi * self.line_hz) * sfreq))
-            margin += -(-settle // quantum) * quantum
+            margin += -(-self._settle(sfreq) // quantum) * quantum
         chunk = n_times if self.settings.chunk_s is None else int(np.ceil(self.settings.chunk_s * sfreq))
         return chunk, margin, quantum
 
@@ -164,6 +248,21 @@ class ChunkEngine:
         ndarray, shape (n_rows, keep[1] - keep[0])
             Cleaned, float64.
         """
+        return self.finish(self.run_network(x, sfreq, start, keep))
+
+    def run_network(self, x: np.ndarray, sfreq: float, start: int, keep: tuple[int, int] | None) -> Stretch:
+        """:meth:`clean_segment` up to the network's output (after the reference regression); :meth:`finish` does the
+        rest.
+
+        Parameters
+        ----------
+        x, sfreq, start, keep
+            As for :meth:`clean_segment`.
+
+        Returns
+        -------
+        Stretch
+        """
         a, b = keep if keep is not None else (0, x.shape[1])
         as_read = x
         if self.line_hz:
@@ -180,15 +279,61 @@ class ChunkEngine:
                                    self.settings.overlap, self.settings.batch_size, start=start + lo, joint=n_eeg)
 
         y = network(x)
+        regressed = x
         if n_eeg:
-            from eegrecon.models.multichannel_net import REF_KINDS
+            regressed, y = self.stage.regress(x, y, sfreq, lo, hi, n_eeg, self._ref_kinds(), network)
+        return Stretch(as_read, x, regressed, y, sfreq, lo, hi, a, b, broken)
 
-            kinds = [REF_KINDS[k] for k in self.live_joint[2]]
-            y = self.stage.apply(x, y, sfreq, lo, hi, n_eeg, kinds, network)
-        if self._lowpasses(sfreq):
-            y = bandpass(y, sfreq, None, MODEL_BAND_FRACTION * self.sfreq)
-        y[broken] = as_read[broken, lo:hi]
-        return y[:, a - lo:b - lo]
+    def _ref_kinds(self) -> list[str]:
+        from eegrecon.models.multichannel_net import REF_KINDS
+
+        return [REF_KINDS[k] for k in self.live_joint[2]]
+
+    def finish(self, st: Stretch) -> np.ndarray:
+        """:meth:`clean_segment` from the network's output on: spatial steps, above-band policy, broken rows.
+
+        Parameters
+        ----------
+        st : Stretch
+            From :meth:`run_network`.
+
+        Returns
+        -------
+        ndarray, shape (n_rows, kept samples)
+        """
+        y = st.y
+        if self.live_joint is not None:
+            y = self.stage.finish(st.x, st.regressed, y, st.sfreq, st.lo, st.hi, self.live_joint[0])
+        if self._lowpasses(st.sfreq):
+            y = bandpass(y, st.sfreq, None, MODEL_BAND_FRACTION * self.sfreq)
+        y[st.broken] = st.as_read[st.broken, st.lo:st.hi]
+        return y[:, st.a - st.lo:st.b - st.lo]
+
+    def _fit_sources(self, read: Callable[[int, int], np.ndarray], spans: list[tuple[int, int, int, int, int]],
+                     live: np.ndarray, sfreq: float) -> dict[int, Stretch]:
+        """The pre-pass: the network over (at most :data:`~.spatial.recording_fit.FIT_CHUNKS` of) the chunks, its
+        removals pooled into the recording's artifact topographies (``stage.sources``). Returns the network's
+        stretches kept for the cleaning pass (all of them when they fit in :data:`CACHE_BYTES`)."""
+        chosen = fit_chunks(len(spans))
+        pool = TopographyPool(self.settings.artifact_sources)
+        n_eeg = self.live_joint[0]
+        kept: dict[int, Stretch] = {}
+        size = 0
+        for i in chosen:
+            r0, ra, rb, a, b = spans[i]
+            st = self.run_network(np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)[live], sfreq, ra,
+                                    (a - ra, b - ra))
+            pool.add(st.regressed[:n_eeg, st.lo:st.hi], st.y[:n_eeg])
+            size += st.nbytes
+            if len(chosen) == len(spans) and size <= CACHE_BYTES:
+                kept[i] = st
+        if len(kept) < len(spans):
+            kept = {}  # the cleaning pass runs the network again: nothing held
+        self.stage.sources = pool.model()
+        self.report["recording_fit"] = {"chunks": len(chosen), "of": len(spans),
+                                        "topographies": 0 if self.stage.sources is None
+                                        else int(self.stage.sources.topographies.shape[1])}
+        return kept
 
     def iter_clean(self, rec: Recording) -> Iterator[tuple[int, int, np.ndarray]]:
         """Clean a recording's rows read chunk by chunk; yields ``(start, stop, cleaned)`` tiling [0, n_times).
@@ -231,6 +376,13 @@ class ChunkEngine:
                           stacklevel=4)
         cleaned = live if self.joint is None else live[live < len(self.joint.pos)]
         self.power_change = PowerChange(sfreq, [names[i] for i in cleaned])
+        spans = [(r0, ra, rb, a, b) for r0, r1 in runs if r1 - r0 >= 2
+                 for ra, rb, a, b in chunk_spans(r1 - r0, chunk, margin, quantum)]
+        fitted: dict[int, Stretch] = {}
+        self.stage.sources = None
+        if self.joint is not None and s.artifact_sources and s.recording_fit and len(live) and spans:
+            fitted = self._fit_sources(read, spans, live, sfreq)
+        i = 0
         for r0, r1 in runs:
             if r1 - r0 < 2:  # a single sample between two boundaries cannot be filtered: returned as it is
                 yield r0, r1, np.asarray(read(r0, r1), dtype=np.float64)
@@ -240,7 +392,9 @@ class ChunkEngine:
                 orig = read_span[:, a - ra:b - ra]
                 out = orig.copy()
                 if len(live):
-                    out[live] = self.clean_segment(read_span[live], sfreq, ra, (a - ra, b - ra))
+                    st = fitted.pop(i, None) or self.run_network(read_span[live], sfreq, ra, (a - ra, b - ra))
+                    out[live] = self.finish(st)
+                i += 1
                 if keep:
                     mask = span_mask(keep, r0 + a, r0 + b)
                     out[:, mask] = orig[:, mask]

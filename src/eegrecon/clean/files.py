@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -174,10 +175,7 @@ def _write(raw, dest: Path, fmt: str) -> None:
 
 
 def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: bool = False,
-               report: bool = False, line_freq: float | str | None = "auto", ensemble: bool = False,
-               above_band: str = "keep", chunk_s: float | None = 120.0, precision: str = "auto",
-               overlap: float = 0.5, refit_components: int = 0,
-               reference_regression: bool = True, artifact_sources: int = 2) -> CleanResult:
+               report: bool = False, **options: Any) -> CleanResult:
     """Denoise one recording file into ``out_dir``.
 
     Parameters
@@ -192,27 +190,10 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
         Replace an existing output.
     report : bool
         Also write the QC report, ``<output name>_report.html`` (:mod:`eegrecon.clean.qc`).
-    line_freq : "auto", float or None
-        Mains removal before the model (see :class:`~eegrecon.Denoiser`).
-    ensemble : bool
-        Test-time ensemble (4× slower).
-    above_band : {"keep", "lowpass"}
-        Content above the model's band: kept as recorded, or low-passed (see :class:`~eegrecon.Denoiser`).
-    chunk_s : float or None
-        Seconds cleaned at once (memory; the output does not depend on it). None: the whole recording.
-    precision : {"auto", "float32", "bfloat16"}
-        Network arithmetic (see :class:`~eegrecon.Denoiser`).
-    overlap : float
-        Overlap of consecutive model windows (see :class:`~eegrecon.Denoiser`; lower is faster).
-    refit_components : int
-        Multichannel model: recording-level refit of its artifact courses (see :class:`~eegrecon.Denoiser`;
-        0: off).
-    reference_regression : bool
-        Multichannel model with EOG/ECG channels: regression on them where the network agrees (see
-        :class:`~eegrecon.Denoiser`; default on).
-    artifact_sources : int
-        Multichannel model: artifact topographies cleaned in source space (see :class:`~eegrecon.Denoiser`;
-        0: off).
+    **options
+        Further :class:`~eegrecon.Denoiser` arguments (``line_freq``, ``chunk_s``, ``artifact_sources``, …). The
+        output does not depend on ``chunk_s`` (memory does), except through the multichannel model's per-chunk
+        fits.
 
     Returns
     -------
@@ -228,22 +209,9 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     raw = read_raw(path, preload=False)
     if raw.n_times < 2:
         raise DataError(f"{path}: the recording has {raw.n_times} sample(s); nothing to denoise")
-    den = Denoiser(model, line_freq=line_freq, ensemble=ensemble, above_band=above_band, chunk_s=chunk_s,
-                   precision=precision, overlap=overlap, refit_components=refit_components,
-                   reference_regression=reference_regression, artifact_sources=artifact_sources).fit()
-    plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
-    layout = _brainvision_plan(raw, path) if fmt == "brainvision" and _suffix(path) == ".vhdr" else None
-    if plan is not None:
-        extra = _write_edf(den, raw, plan, dest)
-    elif layout is not None:
-        extra = _write_brainvision(den, raw, layout, dest)
-    else:
-        if fmt in ("edf", "bdf"):
-            fmt, note = "fif", "the file's signals could not be matched to MNE's channels: written as FIF"
-            dest = dest.with_name(dest.name.rsplit(".", 1)[0] + "_raw.fif")
-        _write(CleanedRaw(raw, lambda: den.iter_raw(raw)), dest, fmt)
-        extra = {}
-    result = CleanResult(path, dest, fmt, note, {**den.report_, **extra})
+    den = Denoiser(model, **options).fit()
+    dest, fmt, note2, extra = write_cleaned(den, raw, path, dest, fmt)
+    result = CleanResult(path, dest, fmt, note2 or note, {**den.report_, **extra})
     if report:
         cleaned = read_raw(dest, preload=False)
         result.figure = out_dir / f"{dest.name.split('.')[0]}_report.html"
@@ -252,12 +220,47 @@ def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: b
     return result
 
 
+def write_cleaned(den: Denoiser, raw, path: Path, dest: Path, fmt: str) -> tuple[Path, str, str, dict]:
+    """Clean ``raw`` (read from ``path``) with a fitted Denoiser into ``dest``, atomically, in bounded memory.
+
+    Parameters
+    ----------
+    den : Denoiser
+        Fitted.
+    raw : mne.io.BaseRaw
+        The recording as read from ``path`` (channel types, bads and montage may have been set, e.g. from BIDS
+        sidecars; names and length must be the file's).
+    path : Path
+        The input file (EDF/BDF and BrainVision are rewritten from it, header kept).
+    dest : Path
+        The output file.
+    fmt : str
+        ``"edf"``, ``"bdf"``, ``"brainvision"`` or ``"fif"`` (:func:`output_path`).
+
+    Returns
+    -------
+    (Path, str, str, dict)
+        The file written (a FIF beside ``dest`` when an EDF's signals do not match MNE's channels), its format, a
+        note for the user (empty when none) and what the writer reports (clipped samples).
+    """
+    plan = _edf_plan(raw, path) if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf") else None
+    layout = _brainvision_plan(raw, path) if fmt == "brainvision" and _suffix(path) == ".vhdr" else None
+    note = ""
+    if plan is not None:
+        extra = _write_edf(den, raw, plan, dest)
+    elif layout is not None:
+        extra = _write_brainvision(den, raw, layout, dest)
+    else:
+        if fmt in ("edf", "bdf") and _suffix(path) in (".edf", ".bdf"):
+            fmt, note = "fif", "the file's signals could not be matched to MNE's channels: written as FIF"
+            dest = dest.with_name(dest.name.rsplit(".", 1)[0] + "_raw.fif")
+        _write(CleanedRaw(raw, lambda: den.iter_raw(raw)), dest, fmt)
+        extra = {}
+    return dest, fmt, note, extra
+
+
 def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1, overwrite: bool = False,
-                report: bool = False, on_done=None, line_freq: float | str | None = "auto",
-                ensemble: bool = False, above_band: str = "keep", chunk_s: float | None = 120.0,
-                precision: str = "auto", overlap: float = 0.5,
-                refit_components: int = 0, reference_regression: bool = True,
-                artifact_sources: int = 2) -> list[CleanResult | Exception]:
+                report: bool = False, on_done=None, **options: Any) -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
 
     With ``n_jobs`` > 1 each process gets ``cores // n_jobs`` PyTorch threads (at least 1), so that processes
@@ -269,8 +272,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
         Recordings.
     out_dir : Path
         Output folder.
-    model, overwrite, report, line_freq, ensemble, above_band, chunk_s, precision, overlap, refit_components, \
-    reference_regression, artifact_sources
+    model, overwrite, report, **options
         As for :func:`clean_file`.
     n_jobs : int
         Files cleaned at once.
@@ -293,8 +295,7 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
 
             torch.set_num_threads(threads)
         try:
-            return clean_file(p, out_dir, model, overwrite, report, line_freq, ensemble, above_band, chunk_s,
-                              precision, overlap, refit_components, reference_regression, artifact_sources)
+            return clean_file(p, out_dir, model, overwrite, report, **options)
         except EegreconError as exc:
             return exc
 

@@ -1,32 +1,73 @@
-"""Chunk-by-chunk denoising of live data at any rate, equal to the offline :class:`~eegrecon.Denoiser`.
+"""Chunk-by-chunk denoising of live data at any rate, with the offline road's engine and model choice.
 
-    sd = StreamingDenoiser(n_chans=8, sfreq=500.0)  # the default shipped model; any input rate
-    for chunk in acquisition:                        # (n_chans, any number of samples) at sfreq
+    sd = StreamingDenoiser(info=stream_info)         # names, types, positions: the multichannel model, as offline
+    sd = StreamingDenoiser(n_chans=8, sfreq=500.0)   # anonymous channels: each cleaned alone (single-channel model)
+    for chunk in acquisition:                        # (n_chans, any number of samples) at the stream's rate
         out = sd.push(chunk)                         # cleaned samples that are final (possibly none yet)
     out = sd.flush()                                 # the rest, at the end of the recording
 
 How: incoming samples are buffered; as soon as a span of input has the right-hand context that the model's
-windows, resampling and filters need (:meth:`~eegrecon.clean.engine.ChunkEngine.chunk_plan`), it is cleaned exactly as
-the offline Denoiser cleans a chunk (same windows on the same grid, same resampling, same filters) and
-returned. The concatenated output therefore equals ``Denoiser(...).transform(x, sfreq=sfreq)`` on the whole
-recording (tested to 1e-12 of the signal's std without the low-pass option).
+windows, resampling and filters need (:meth:`~eegrecon.clean.engine.ChunkEngine.right_context`), it is cleaned as the
+offline Denoiser cleans a chunk (same windows on the same grid, same resampling, same filters) and returned. Spans
+start on the resampling's grid (a multiple of its ``down`` factor); a push that ends between grid points
+recomputes from the last one and returns only the new samples.
 
-Latency: sample t is returned by the ``push`` that brings the input to at most t + ``latency_samples``, where
-``latency_samples`` = context + one quantum (:func:`~eegrecon.clean.windows.chunk_quantum`: the resampling's
-``down`` factor), plus that push's compute time. For the 256-Hz models (measured by ``latency_s``): 2.0 s at
-256 Hz, 2.2 s at 160 Hz, 3.0 s at 250 Hz, 2.5 s at 500 Hz, 2.25 s at 1 kHz (one 2-s model window plus the
-resampling filters); a mains notch (``line_freq``) adds its settling time (10 s in all at 500 Hz with 50 Hz).
+Equal to offline: the network's output is. The single-channel road (every step of it) gives
+``Denoiser(...).transform(x, sfreq=sfreq)`` to 1e-12 of the signal's std. The multichannel road's spatial steps
+fit over what they see: offline over each chunk and, for the artifact sources, over the whole recording; live over
+each span and its context, and for the artifact sources over everything the stream has shown so far
+(:mod:`~eegrecon.clean.spatial.recording_fit`'s sums, refreshed every :data:`REFIT_S` seconds from
+``fit_after_s`` on; before that the source step is skipped: the network's own removal stands).
+
+Latency: sample t is returned by the push that brings the input to t + :attr:`~StreamingDenoiser.latency_samples`
+(the right-hand context), plus that push's compute time. For the 256-Hz models: 2.0 s at 256 Hz, 2.1–2.2 s at
+160, 250, 500 and 1000 Hz (one 2-s model window plus the resampling filters); a mains notch (``line_freq``) adds its
+settling time (40 time constants of the Q = 30 notch: 7.6 s at 50 Hz, 6.4 s at 60 Hz).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from eegrecon.clean.adapters import live_engine
 from eegrecon.clean.denoiser import Denoiser
 from eegrecon.clean.inputs import check_sfreq
+from eegrecon.clean.spatial.recording_fit import TopographyPool
 from eegrecon.errors import DataError, OptionError
-from eegrecon.models.pretrained import DEFAULT_MODEL
 from eegrecon.signal.validate import check_finite
+
+#: seconds of stream between two refreshes of the artifact sources
+REFIT_S = 10.0
+
+
+def info_from_names(ch_names: list[str], sfreq: float, montage=None):
+    """An ``mne.Info`` for a stream given by channel names (types guessed from the names: EOG/ECG/EMG tokens) and
+    optionally a montage; without one, standard 10-05 names give positions.
+
+    Parameters
+    ----------
+    ch_names : list of str
+    sfreq : float
+        Rate, Hz.
+    montage : str, DigMontage or None
+
+    Returns
+    -------
+    mne.Info
+    """
+    import mne
+
+    from eegrecon.clean.inputs import name_says_not_eeg
+
+    types = []
+    for name in ch_names:
+        lowered = name.lower()
+        types.append("eog" if "eog" in lowered else "ecg" if ("ecg" in lowered or "ekg" in lowered)
+                     else "misc" if name_says_not_eeg(name) else "eeg")
+    info = mne.create_info(list(ch_names), sfreq, types)
+    if montage is not None:
+        info.set_montage(montage, on_missing="ignore", match_case=False)
+    return info
 
 
 class StreamingDenoiser:
@@ -34,42 +75,75 @@ class StreamingDenoiser:
 
     Parameters
     ----------
-    model : str, Path, Method or torch.nn.Module
-        As for :class:`~eegrecon.Denoiser`; loaded at construction.
+    model : "auto", str, Path, Method or torch.nn.Module
+        As for :class:`~eegrecon.Denoiser`; loaded at construction. ``"auto"`` picks as offline: the multichannel
+        model for a stream with ≥ 8 EEG channels of known position (from ``info``), the single-channel model
+        otherwise (``report_["model"]`` says which and why).
     n_chans : int
-        Channels per chunk.
+        Channels per chunk of an anonymous stream (ignored with ``info`` or ``ch_names``).
     overlap : float
         Overlap between model windows, in [0, 1).
     sfreq : float or None
-        Rate of the incoming samples, Hz; None: the model's own rate. Other rates are resampled inside.
+        Rate of the incoming samples, Hz; None: ``info["sfreq"]``, else the model's own rate. Other rates are
+        resampled inside.
     line_freq : float or None
         Mains frequency to notch before the model (adds latency: see the module docstring). A stream cannot be
         surveyed in advance, so there is no ``"auto"`` here: detect it on a first recording with
         :func:`~eegrecon.signal.mains.find_line_noise`.
     precision : {"auto", "float32", "bfloat16"}
         Arithmetic of the network (see :class:`~eegrecon.Denoiser`).
+    info : mne.Info or None
+        The stream's channels: names, types (EOG/ECG channels are the multichannel model's references: read, used,
+        returned unchanged), positions, bads (returned unchanged). MNE-LSL's ``StreamLSL.info`` is one.
+    ch_names : list of str or None
+        Instead of ``info``: channel names (types guessed from them) with ``montage``.
+    montage : str, DigMontage or None
+        Positions for ``ch_names`` (None: standard 10-05 names are recognised).
+    artifact_sources, reference_regression : int, bool
+        The multichannel model's spatial options (see :class:`~eegrecon.Denoiser`).
+    fit_after_s : float
+        Seconds of stream after which the artifact sources are fitted on all of it and used.
     """
 
-    def __init__(self, model=DEFAULT_MODEL, n_chans: int = 1, overlap: float = 0.5, sfreq: float | None = None,
-                 line_freq: float | None = None, precision: str = "auto"):
-        self.model, self.n_chans, self.overlap = model, n_chans, overlap
+    def __init__(self, model="auto", n_chans: int = 1, overlap: float = 0.5, sfreq: float | None = None,
+                 line_freq: float | None = None, precision: str = "auto", info=None,
+                 ch_names: list[str] | None = None, montage=None, artifact_sources: int = 2,
+                 reference_regression: bool = True, fit_after_s: float = 30.0):
         if line_freq == "auto":
             raise OptionError("StreamingDenoiser needs line_freq as a number (50 or 60 Hz) or None: a stream "
                               "cannot be surveyed in advance; eegrecon.signal.mains.find_line_noise(first_minute, "
                               "sfreq) tells which")
-        self.denoiser_ = Denoiser(model, overlap=overlap, line_freq=line_freq, precision=precision).fit()
-        self.engine_ = self.denoiser_.engine()  # the offline road's chunk engine, with the single-channel model
-        self.method_ = self.denoiser_.method_
+        if info is not None and sfreq is not None and abs(float(info["sfreq"]) - float(sfreq)) > 1e-6:
+            raise DataError(f"sfreq={sfreq:g} Hz but the stream's info says {info['sfreq']:g} Hz; give one of them")
+        if info is None and ch_names is not None:
+            info = info_from_names(ch_names, float(sfreq or 256.0), montage)
+        self.model, self.overlap, self.fit_after_s = model, overlap, float(fit_after_s)
+        self.denoiser_ = Denoiser(model, overlap=overlap, line_freq=line_freq, precision=precision,
+                                  artifact_sources=artifact_sources, reference_regression=reference_regression,
+                                  chunk_s=None, recording_fit=False).fit()
+        self.n_chans = n_chans if info is None else len(info["ch_names"])
+        self.engine_, self.rows_ = live_engine(self.denoiser_.context(), info, self.n_chans)
+        self.report_ = self.denoiser_.report_
+        self.method_ = self.engine_.method
+        self.multichannel = self.engine_.live_joint is not None
         self.n_window = self.denoiser_.n_window_
-        self.sfreq = self.denoiser_.sfreq_ if sfreq is None else check_sfreq(sfreq, "StreamingDenoiser")
+        if info is not None:
+            self.sfreq = check_sfreq(float(info["sfreq"]), "StreamingDenoiser")
+        else:
+            self.sfreq = self.denoiser_.sfreq_ if sfreq is None else check_sfreq(sfreq, "StreamingDenoiser")
         _, margin, self.quantum = self.engine_.chunk_plan(self.sfreq, 0)
-        self.margin = -(-margin // self.quantum) * self.quantum  # as offline chunks: whole quanta of context
+        self.margin = margin  # left context: whole quanta, as offline chunks
+        self.right = self.engine_.right_context(self.sfreq)
+        self.engine_.stage.fit_per_stretch = False
+        self.report_["artifact_sources_fit"] = (
+            f"over everything streamed so far, from {self.fit_after_s:g} s on, refreshed every {REFIT_S:g} s "
+            "(before: the network's own removal)" if self.multichannel and artifact_sources else "not used")
         self.reset()
 
     @property
     def latency_samples(self) -> int:
-        """Most input samples between a sample's arrival and its output (context + one quantum)."""
-        return self.margin + self.quantum
+        """Most input samples between a sample's arrival and its output (the right-hand context)."""
+        return self.right
 
     @property
     def latency_s(self) -> float:
@@ -77,17 +151,43 @@ class StreamingDenoiser:
         return self.latency_samples / self.sfreq
 
     def reset(self) -> None:
-        """Forget all input (start a new recording)."""
+        """Forget all input (start a new recording), the fitted artifact sources included."""
         self._buf = np.zeros((self.n_chans, 0))  # input from absolute sample _base on
         self._base = 0
         self._n = 0  # input samples received
         self._emitted = 0  # input samples returned
+        self._pool = TopographyPool(self.denoiser_.artifact_sources)
+        self._pooled = 0  # samples added to the pool
+        self._fitted_at = 0  # pooled samples when the sources were last fitted
+        self.engine_.stage.sources = None
 
     def _clean(self, start: int, stop: int, read_stop: int) -> np.ndarray:
-        """Cleaned samples [start, stop), computed from input [start − context, read_stop)."""
-        lo = max(0, start - self.margin)
-        seg = self._buf[:, lo - self._base:read_stop - self._base]
-        return self.engine_.clean_segment(seg, self.sfreq, lo, (start - lo, stop - lo))
+        """Every channel over [start, stop): the cleaned rows from input [start − context, read_stop) (recomputed
+        from the grid point at or before ``start``), the other channels as they came."""
+        aligned = start // self.quantum * self.quantum
+        lo = max(0, aligned - self.margin)
+        seg = self._buf[self.rows_, lo - self._base:read_stop - self._base]
+        stretch = self.engine_.run_network(seg, self.sfreq, lo, (aligned - lo, stop - lo))
+        self._update_sources(stretch, start - lo)
+        out = self._buf[:, start - self._base:stop - self._base].copy()
+        cleaned = self.engine_.live_joint[0] if self.multichannel else len(self.rows_)  # references stay as read
+        out[self.rows_[:cleaned]] = self.engine_.finish(stretch)[:cleaned, start - aligned:]
+        return out
+
+    def _update_sources(self, stretch, new_from: int) -> None:
+        """Add the new samples of a stretch to the pool; refit the sources when due."""
+        if not (self.multichannel and self.denoiser_.artifact_sources):
+            return
+        n_eeg = self.engine_.live_joint[0]
+        a, b = new_from, stretch.b
+        if b <= a:
+            return
+        self._pool.add(stretch.regressed[:n_eeg, a:b], stretch.y[:n_eeg, a - stretch.lo:b - stretch.lo])
+        self._pooled += b - a
+        due = self._pooled >= self.fit_after_s * self.sfreq
+        if due and (self.engine_.stage.sources is None or self._pooled - self._fitted_at >= REFIT_S * self.sfreq):
+            self.engine_.stage.sources = self._pool.model()
+            self._fitted_at = self._pooled
 
     def push(self, chunk: np.ndarray) -> np.ndarray:
         """Add a chunk and return the samples that are now final.
@@ -95,12 +195,12 @@ class StreamingDenoiser:
         Parameters
         ----------
         chunk : ndarray, shape (n_chans, n)
-            New samples at :attr:`sfreq`, any unit.
+            New samples at :attr:`sfreq`, any unit, every channel of the stream.
 
         Returns
         -------
         ndarray, shape (n_chans, m)
-            Cleaned samples, in order, possibly none (m = 0).
+            Samples in order, possibly none (m = 0): EEG cleaned, references and other channels as they came.
         """
         chunk = np.asarray(chunk, dtype=np.float64)
         if chunk.ndim != 2 or chunk.shape[0] != self.n_chans:
@@ -108,12 +208,13 @@ class StreamingDenoiser:
         check_finite(chunk, None, "chunk")
         self._buf = np.concatenate([self._buf, chunk], axis=1)
         self._n += chunk.shape[1]
-        ready = (self._n - self.margin) // self.quantum * self.quantum  # has its full right-hand context
+        ready = self._n - self.right  # has its full right-hand context
         if ready <= self._emitted:
             return np.zeros((self.n_chans, 0))
-        out = self._clean(self._emitted, ready, ready + self.margin)
+        out = self._clean(self._emitted, ready, self._n)
         self._emitted = ready
-        drop = max(0, self._emitted - self.margin - self._base)  # left context the next span still needs
+        keep_from = self._emitted // self.quantum * self.quantum - self.margin  # left context still needed
+        drop = max(0, keep_from - self._base)
         self._buf, self._base = self._buf[:, drop:], self._base + drop
         return out
 
@@ -123,7 +224,7 @@ class StreamingDenoiser:
         Returns
         -------
         ndarray, shape (n_chans, m)
-            The remaining cleaned samples.
+            The remaining samples.
         """
         if self._n < 2:
             raise DataError("need at least 2 samples before flush()")

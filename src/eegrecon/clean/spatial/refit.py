@@ -77,7 +77,23 @@ def artifact_topographies(removed: np.ndarray, k: int) -> np.ndarray:
     ndarray, shape (n_chans, k)
         Orthonormal topographies, strongest first.
     """
-    _, vectors = np.linalg.eigh(removed @ removed.T)  # n_chans × n_chans rather than an SVD of the long matrix
+    return scatter_topographies(removed @ removed.T, k)  # n_chans × n_chans rather than an SVD of the long matrix
+
+
+def scatter_topographies(scatter: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` dominant eigenvectors of a removal's scatter matrix ``R Rᵀ`` (n_chans, n_chans), strongest first:
+    :func:`artifact_topographies` from sums that pool over stretches.
+
+    Parameters
+    ----------
+    scatter : ndarray, shape (n_chans, n_chans)
+    k : int
+
+    Returns
+    -------
+    ndarray, shape (n_chans, k)
+    """
+    _, vectors = np.linalg.eigh(scatter)
     return vectors[:, ::-1][:, :k]
 
 

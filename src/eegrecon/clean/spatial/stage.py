@@ -6,7 +6,9 @@ In order, on one chunk with its context (EEG rows first, then the EOG/ECG refere
    interpolation before the network and every step below, and come back as read at the end;
 2. regression on the reference channels where the network agrees (:mod:`~.reference_regression`), then the
    network again on the regressed signal;
-3. artifact sources redone in source space (:mod:`~.artifact_sources`), optionally the refit (:mod:`~.refit`);
+3. artifact sources redone in source space (:mod:`~.artifact_sources`) with the topographies fitted over the whole
+   recording (:mod:`~.recording_fit`, set in :attr:`SpatialStage.sources` by the engine's pre-pass), optionally
+   the refit (:mod:`~.refit`);
 4. the artifact's common mode (:mod:`~.common_mode`): everything above removes in average reference;
 5. the mains bins left to the notch (:func:`~eegrecon.signal.filters.stop_mains_bins`).
 """
@@ -19,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from eegrecon.clean.spatial.artifact_sources import clean_in_source_space
+from eegrecon.clean.spatial.artifact_sources import SourceModel, clean_in_source_space
 from eegrecon.clean.spatial.broken_channels import find_bad_channels, interpolation
 from eegrecon.clean.spatial.common_mode import restore_common_mode
 from eegrecon.clean.spatial.reference_regression import reference_regression
@@ -47,6 +49,11 @@ class SpatialStage:
         The Denoiser's ``report_`` (``broken_channels`` and ``reference_regression`` are logged into it).
     names : list of str
         Names of the EEG rows, for the report.
+    sources : SourceModel or None
+        The recording-level topographies and filters of the source step (None: fitted per stretch).
+    fit_per_stretch : bool
+        Without :attr:`sources`, fit the source step over each stretch (offline) or skip it (a live stream before
+        it has seen enough to fit them).
     """
 
     reference_regression: bool
@@ -55,6 +62,8 @@ class SpatialStage:
     course_cleaner: Callable[[float], Callable[[np.ndarray], np.ndarray]]
     report: dict[str, Any]
     names: list[str] = field(default_factory=list)
+    sources: SourceModel | None = None
+    fit_per_stretch: bool = True
 
     def broken_rows(self, x: np.ndarray, sfreq: float, n_eeg: int) -> list[int]:
         """EEG rows of a stretch that look broken, logged by name in ``report["broken_channels"]``.
@@ -104,7 +113,7 @@ class SpatialStage:
 
     def apply(self, x: np.ndarray, y: np.ndarray, sfreq: float, lo: int, hi: int, n_eeg: int, kinds: list[str],
               network: Network) -> np.ndarray:
-        """Every spatial step on the network's output ``y`` for ``x[:, lo:hi]``.
+        """Every spatial step on the network's output ``y`` for ``x[:, lo:hi]``: :meth:`regress`, then :meth:`finish`.
 
         Parameters
         ----------
@@ -127,12 +136,45 @@ class SpatialStage:
         -------
         ndarray, shape (n_rows, hi - lo)
         """
-        recorded = x
+        regressed, y = self.regress(x, y, sfreq, lo, hi, n_eeg, kinds, network)
+        return self.finish(x, regressed, y, sfreq, lo, hi, n_eeg)
+
+    def regress(self, x: np.ndarray, y: np.ndarray, sfreq: float, lo: int, hi: int, n_eeg: int, kinds: list[str],
+                network: Network) -> tuple[np.ndarray, np.ndarray]:
+        """Step 2: the input regressed on the references where the network agrees, and the network's output for it
+        (both as given when there are no references or the option is off).
+
+        Parameters
+        ----------
+        x, y, sfreq, lo, hi, n_eeg, kinds, network
+            As for :meth:`apply`.
+
+        Returns
+        -------
+        (ndarray, ndarray)
+        """
         if self.reference_regression and x.shape[0] > n_eeg:
-            x, y = self._regress_references(x, y, sfreq, lo, hi, n_eeg, kinds, network)
-        if self.artifact_sources:
+            return self._regress_references(x, y, sfreq, lo, hi, n_eeg, kinds, network)
+        return x, y
+
+    def finish(self, recorded: np.ndarray, x: np.ndarray, y: np.ndarray, sfreq: float, lo: int, hi: int,
+               n_eeg: int) -> np.ndarray:
+        """Steps 3–5 on the output ``y`` of :meth:`regress` for ``x``.
+
+        Parameters
+        ----------
+        recorded : ndarray, shape (n_rows, n)
+            The stretch before the regression.
+        x, y, sfreq, lo, hi, n_eeg
+            As for :meth:`apply` (``x`` regressed).
+
+        Returns
+        -------
+        ndarray, shape (n_rows, hi - lo)
+        """
+        if self.artifact_sources and (self.sources is not None or self.fit_per_stretch):
             y[:n_eeg] = clean_in_source_space(x[:n_eeg, lo:hi], y[:n_eeg], self.artifact_sources,
-                                              self.course_cleaner(sfreq), sfreq, x[n_eeg:, lo:hi])
+                                              self.course_cleaner(sfreq), sfreq, x[n_eeg:, lo:hi], self.sources)
         if self.refit_components:
             y[:n_eeg] -= artifact_refit(x[:n_eeg, lo:hi], y[:n_eeg], self.refit_components)
         # every step above removes in average reference: add the part common to all channels
