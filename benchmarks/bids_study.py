@@ -73,7 +73,9 @@ def validate(out: Path) -> tuple[int, int, list[str]]:
     done = subprocess.run([validator, str(out), "--json"], capture_output=True, text=True, timeout=900)
     issues = json.loads(done.stdout)["issues"]["issues"]
     errors = [i for i in issues if i["severity"] == "error"]
-    return len(errors), sum(i["severity"] == "warning" for i in issues), sorted({i["code"] for i in errors})
+    warned = sorted({i["code"] for i in issues if i["severity"] == "warning"})
+    return len(errors), f"{sum(i['severity'] == 'warning' for i in issues)} ({', '.join(warned)})", \
+        sorted({i["code"] for i in errors})
 
 
 def read_back(root: Path, out: Path) -> list[str]:
@@ -156,8 +158,9 @@ def main() -> None:
              "## Every cleaned recording read back by MNE-BIDS, against its source", "",
              "| file | channel types | bads | montage | line frequency |", "|---|---|---|---|---|",
              *read_back(root, out)]
-    OUT.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    text = "\n".join(lines).replace(str(work), "WORK")
+    OUT.write_text(text + "\n")
+    print(text)
     shutil.rmtree(work, ignore_errors=True)
 
 
