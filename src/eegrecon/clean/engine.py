@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from eegrecon.blas import single_threaded_blas
 from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.power_change import PowerChange
@@ -24,6 +25,7 @@ from eegrecon.clean.recording import Recording
 from eegrecon.clean.spatial.recording_fit import TopographyPool, fit_chunks
 from eegrecon.clean.spatial.stage import SpatialStage
 from eegrecon.clean.survey import MODEL_BAND_FRACTION, report_survey, survey
+from eegrecon.clean.window_cache import WindowCache
 from eegrecon.clean.windows import denoise_signals
 from eegrecon.signal.filters import bandpass, hop_for, notch
 from eegrecon.signal.validate import channel_names
@@ -250,7 +252,8 @@ class ChunkEngine:
         """
         return self.finish(self.run_network(x, sfreq, start, keep))
 
-    def run_network(self, x: np.ndarray, sfreq: float, start: int, keep: tuple[int, int] | None) -> Stretch:
+    def run_network(self, x: np.ndarray, sfreq: float, start: int, keep: tuple[int, int] | None,
+                    cache: WindowCache | None = None) -> Stretch:
         """:meth:`clean_segment` up to the network's output (after the reference regression); :meth:`finish` does the
         rest.
 
@@ -258,6 +261,8 @@ class ChunkEngine:
         ----------
         x, sfreq, start, keep
             As for :meth:`clean_segment`.
+        cache : WindowCache or None
+            A live stream's windows computed before (for the network's first pass over ``x``).
 
         Returns
         -------
@@ -274,11 +279,12 @@ class ChunkEngine:
         if broken:  # every spatial step sees them as their neighbours' interpolation; they come back as read
             x = self.stage.interpolate(x, broken, self.live_joint[1], n_eeg)
 
-        def network(signals: np.ndarray) -> np.ndarray:
+        def network(signals: np.ndarray, known: WindowCache | None = None) -> np.ndarray:
             return denoise_signals(signals[:, lo:hi], sfreq, self._fn(), self.sfreq, self.n_window,
-                                   self.settings.overlap, self.settings.batch_size, start=start + lo, joint=n_eeg)
+                                   self.settings.overlap, self.settings.batch_size, start=start + lo, joint=n_eeg,
+                                   cache=known)
 
-        y = network(x)
+        y = network(x, cache)
         regressed = x
         if n_eeg:
             regressed, y = self.stage.regress(x, y, sfreq, lo, hi, n_eeg, self._ref_kinds(), network)
@@ -321,9 +327,10 @@ class ChunkEngine:
         size = 0
         for i in chosen:
             r0, ra, rb, a, b = spans[i]
-            st = self.run_network(np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)[live], sfreq, ra,
-                                    (a - ra, b - ra))
-            pool.add(st.regressed[:n_eeg, st.lo:st.hi], st.y[:n_eeg])
+            with single_threaded_blas():
+                st = self.run_network(np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)[live], sfreq, ra,
+                                      (a - ra, b - ra))
+                pool.add(st.regressed[:n_eeg, st.lo:st.hi], st.y[:n_eeg])
             size += st.nbytes
             if len(chosen) == len(spans) and size <= CACHE_BYTES:
                 kept[i] = st
@@ -353,8 +360,9 @@ class ChunkEngine:
         runs = [(0, n_times)] if not runs else runs
         s = self.settings
         survey_chunk = n_times if s.chunk_s is None else int(np.ceil(s.chunk_s * sfreq))
-        found = survey(read, n_rows, n_times, sfreq, where, ch_names, survey_chunk, self.sfreq,
-                       s.line_freq == "auto", None if self.joint is None else len(self.joint.pos))
+        with single_threaded_blas():
+            found = survey(read, n_rows, n_times, sfreq, where, ch_names, survey_chunk, self.sfreq,
+                           s.line_freq == "auto", None if self.joint is None else len(self.joint.pos))
         live, self.line_hz = report_survey(found, self.report, ch_names, sfreq, where, units, s.line_freq,
                                            self.line_hz, s.above_band, self.sfreq,
                                            getattr(self.method, "precision", None))
@@ -392,8 +400,9 @@ class ChunkEngine:
                 orig = read_span[:, a - ra:b - ra]
                 out = orig.copy()
                 if len(live):
-                    st = fitted.pop(i, None) or self.run_network(read_span[live], sfreq, ra, (a - ra, b - ra))
-                    out[live] = self.finish(st)
+                    with single_threaded_blas():  # its spinning threads would slow the network (eegrecon.blas)
+                        st = fitted.pop(i, None) or self.run_network(read_span[live], sfreq, ra, (a - ra, b - ra))
+                        out[live] = self.finish(st)
                 i += 1
                 if keep:
                     mask = span_mask(keep, r0 + a, r0 + b)

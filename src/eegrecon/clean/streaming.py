@@ -19,21 +19,28 @@ each span and its context, and for the artifact sources over everything the stre
 (:mod:`~eegrecon.clean.spatial.recording_fit`'s sums, refreshed every :data:`REFIT_S` seconds from
 ``fit_after_s`` on; before that the source step is skipped: the network's own removal stands).
 
+Each model window runs through the network once (:class:`~eegrecon.clean.window_cache.WindowCache`), and a push
+cleans only once ``step_s`` (0.25 s) of new signal is ready, so the per-push work (resampling and the spatial
+steps over the span's context) is spread over at least that much.
+
 Latency: sample t is returned by the push that brings the input to t + :attr:`~StreamingDenoiser.latency_samples`
-(the right-hand context), plus that push's compute time. For the 256-Hz models: 2.0 s at 256 Hz, 2.1–2.2 s at
-160, 250, 500 and 1000 Hz (one 2-s model window plus the resampling filters); a mains notch (``line_freq``) adds its
-settling time (40 time constants of the Q = 30 notch: 7.6 s at 50 Hz, 6.4 s at 60 Hz).
+(the right-hand context plus one step), plus that push's compute time. For the 256-Hz models: 2.25 s at 256 Hz,
+2.3–2.4 s at 160, 250, 500 and 1000 Hz (one 2-s model window, the resampling filters and the step); a mains notch
+(``line_freq``) adds its settling time (40 time constants of the Q = 30 notch: 7.6 s at 50 Hz, 6.4 s at 60 Hz).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from eegrecon.blas import single_threaded_blas
 from eegrecon.clean.adapters import live_engine
 from eegrecon.clean.denoiser import Denoiser
 from eegrecon.clean.inputs import check_sfreq
 from eegrecon.clean.spatial.recording_fit import TopographyPool
+from eegrecon.clean.window_cache import WindowCache
 from eegrecon.errors import DataError, OptionError
+from eegrecon.signal.filters import resample_ratio
 from eegrecon.signal.validate import check_finite
 
 #: seconds of stream between two refreshes of the artifact sources
@@ -103,12 +110,15 @@ class StreamingDenoiser:
         The multichannel model's spatial options (see :class:`~eegrecon.Denoiser`).
     fit_after_s : float
         Seconds of stream after which the artifact sources are fitted on all of it and used.
+    step_s : float
+        Least new signal a push waits for before it cleans (the per-push work is spread over at least this much;
+        it adds to the latency).
     """
 
     def __init__(self, model="auto", n_chans: int = 1, overlap: float = 0.5, sfreq: float | None = None,
                  line_freq: float | None = None, precision: str = "auto", info=None,
                  ch_names: list[str] | None = None, montage=None, artifact_sources: int = 2,
-                 reference_regression: bool = True, fit_after_s: float = 30.0):
+                 reference_regression: bool = True, fit_after_s: float = 30.0, step_s: float = 0.25):
         if line_freq == "auto":
             raise OptionError("StreamingDenoiser needs line_freq as a number (50 or 60 Hz) or None: a stream "
                               "cannot be surveyed in advance; eegrecon.signal.mains.find_line_noise(first_minute, "
@@ -134,6 +144,7 @@ class StreamingDenoiser:
         _, margin, self.quantum = self.engine_.chunk_plan(self.sfreq, 0)
         self.margin = margin  # left context: whole quanta, as offline chunks
         self.right = self.engine_.right_context(self.sfreq)
+        self.step = max(1, int(round(step_s * self.sfreq)))
         self.engine_.stage.fit_per_stretch = False
         self.report_["artifact_sources_fit"] = (
             f"over everything streamed so far, from {self.fit_after_s:g} s on, refreshed every {REFIT_S:g} s "
@@ -142,8 +153,8 @@ class StreamingDenoiser:
 
     @property
     def latency_samples(self) -> int:
-        """Most input samples between a sample's arrival and its output (the right-hand context)."""
-        return self.right
+        """Most input samples between a sample's arrival and its output (the right-hand context and one step)."""
+        return self.right + self.step - 1
 
     @property
     def latency_s(self) -> float:
@@ -157,6 +168,7 @@ class StreamingDenoiser:
         self._n = 0  # input samples received
         self._emitted = 0  # input samples returned
         self._pool = TopographyPool(self.denoiser_.artifact_sources)
+        self._windows = WindowCache()
         self._pooled = 0  # samples added to the pool
         self._fitted_at = 0  # pooled samples when the sources were last fitted
         self.engine_.stage.sources = None
@@ -167,7 +179,9 @@ class StreamingDenoiser:
         aligned = start // self.quantum * self.quantum
         lo = max(0, aligned - self.margin)
         seg = self._buf[self.rows_, lo - self._base:read_stop - self._base]
-        stretch = self.engine_.run_network(seg, self.sfreq, lo, (aligned - lo, stop - lo))
+        stretch = self.engine_.run_network(seg, self.sfreq, lo, (aligned - lo, stop - lo), self._windows)
+        up, down = resample_ratio(self.sfreq, self.engine_.sfreq)
+        self._windows.forget_before(lo // down * up - 2 * self.n_window)
         self._update_sources(stretch, start - lo)
         out = self._buf[:, start - self._base:stop - self._base].copy()
         cleaned = self.engine_.live_joint[0] if self.multichannel else len(self.rows_)  # references stay as read
@@ -209,9 +223,10 @@ class StreamingDenoiser:
         self._buf = np.concatenate([self._buf, chunk], axis=1)
         self._n += chunk.shape[1]
         ready = self._n - self.right  # has its full right-hand context
-        if ready <= self._emitted:
+        if ready - self._emitted < self.step:
             return np.zeros((self.n_chans, 0))
-        out = self._clean(self._emitted, ready, self._n)
+        with single_threaded_blas():  # its spinning threads would slow the network (eegrecon.blas)
+            out = self._clean(self._emitted, ready, self._n)
         self._emitted = ready
         keep_from = self._emitted // self.quantum * self.quantum - self.margin  # left context still needed
         drop = max(0, keep_from - self._base)
@@ -228,6 +243,9 @@ class StreamingDenoiser:
         """
         if self._n < 2:
             raise DataError("need at least 2 samples before flush()")
-        out = self._clean(self._emitted, self._n, self._n) if self._n > self._emitted else np.zeros((self.n_chans, 0))
+        self._windows.at_end = True
+        with single_threaded_blas():
+            out = self._clean(self._emitted, self._n, self._n) if self._n > self._emitted \
+                else np.zeros((self.n_chans, 0))
         self.reset()
         return out

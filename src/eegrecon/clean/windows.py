@@ -14,11 +14,15 @@ same number of windows, the edges included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.signal import get_window
 
 from eegrecon.signal.filters import hop_for, resample, resample_ratio
+
+if TYPE_CHECKING:
+    from eegrecon.clean.window_cache import WindowCache
 
 WindowFn = Callable[[np.ndarray], np.ndarray]  # (n, n_window) normalised windows → (n, n_window)
 
@@ -253,17 +257,48 @@ def joint_window_corrections(windows: np.ndarray, fn: WindowFn, n_eeg: int, batc
 
 
 def _overlap_add(x: np.ndarray, window_values: Callable[[np.ndarray], np.ndarray], n_window: int,
-                 overlap: float, phase: int = 0) -> np.ndarray:
+                 overlap: float, phase: int = 0, cache: dict[int, np.ndarray] | None = None,
+                 reach: int = 0, cache_at_end: bool = False) -> np.ndarray:
     """Hann-weighted overlap-add of a value computed per window of ``x`` (reflect-padded so every sample is
-    covered alike); ``window_values`` maps (n_rows, n_windows, n_window) → (n_out, n_windows, n_window)."""
+    covered alike); ``window_values`` maps (n_rows, n_windows, n_window) → (n_out, n_windows, n_window). With a
+    ``cache`` (``phase`` is then ``x[:, 0]``'s absolute model-rate index), windows whose input is final are taken
+    from it or computed and stored, and the others are left out but one: only samples covered by final windows
+    are valid then (a live stream's kept span; ``cache_at_end``: ``x`` ends the recording)."""
     n = x.shape[1]
     hop = hop_for(n_window, overlap)
-    phase = phase % hop
+    origin, phase = phase, phase % hop
     left, right = padded_length(n + phase, n_window, hop)
     xp = reflect_pad(x, left + phase, right)
     starts = window_starts(xp.shape[1], n_window, hop)
     weights = synthesis_weights(n_window, hop)
-    values = window_values(xp[:, starts[:, None] + np.arange(n_window)[None, :]])
+    if cache is None:
+        values = window_values(xp[:, starts[:, None] + np.arange(n_window)[None, :]])
+    else:
+        # a window is final when its input is: inside x by more than the filters' reach, or padded at the
+        # recording's true start (or, at its end, the stream's last push) exactly as offline. The others touch
+        # only context samples, whose output is discarded: they are not run, except the first one after the last
+        # final window, so that the samples just past the kept span hold nearly their final correction for the
+        # mains-bin stop that follows the network (run on every push: reusing its first value costs 30× more of
+        # the difference to offline)
+        inside = starts - left - phase  # first sample of each window in x
+        absolute = origin + inside
+        final = ((inside >= reach) | (origin - phase == 0)) & ((inside + n_window <= n - reach) | cache_at_end)
+        last = np.flatnonzero(final).max() if final.any() else -1
+        after = np.flatnonzero(~final & (np.arange(len(starts)) > last))[:1]
+        todo = np.union1d(np.flatnonzero(final & ~np.isin(absolute, list(cache))), after).astype(int)
+        computed = window_values(xp[:, starts[todo][:, None] + np.arange(n_window)[None, :]]) if len(todo) \
+            else None
+        values = None
+        for j, k in enumerate(todo):
+            if final[k]:
+                cache[int(absolute[k])] = computed[:, j].copy()
+        for k in np.flatnonzero(final | np.isin(np.arange(len(starts)), after)):
+            value = cache[int(absolute[k])] if final[k] else computed[:, list(todo).index(k)]
+            if values is None:
+                values = np.zeros((value.shape[0], len(starts), n_window))
+            values[:, k] = value
+        if values is None:
+            return np.zeros((x.shape[0], n))
     num, norm = np.zeros((values.shape[0], xp.shape[1])), np.zeros(xp.shape[1])
     for k, s in enumerate(starts):
         num[:, s:s + n_window] += values[:, k] * weights
@@ -272,7 +307,9 @@ def _overlap_add(x: np.ndarray, window_values: Callable[[np.ndarray], np.ndarray
 
 
 def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
-                            batch: int = 1024, phase: int = 0, joint: int | None = None) -> np.ndarray:
+                            batch: int = 1024, phase: int = 0, joint: int | None = None,
+                            cache: dict[int, np.ndarray] | None = None, reach: int = 0,
+                            cache_at_end: bool = False) -> np.ndarray:
     """What a window-level denoiser removes from continuous signals at the model rate, with Hann-weighted
     overlap-add of each window's correction (input − output). Where the model changes nothing the correction is
     exactly 0, so ``x − correction`` is the input bit for bit.
@@ -296,6 +333,14 @@ def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap:
         None: every row is a signal of its own (:func:`window_corrections`). An int: the rows are the channels of
         one recording, the first ``joint`` EEG and the rest references, cleaned together
         (:func:`joint_window_corrections`).
+    cache : dict or None
+        Corrections of windows computed before, by absolute start (``phase`` is then the absolute model-rate index
+        of ``x[:, 0]``): a live stream's (:class:`~eegrecon.clean.window_cache.WindowCache`).
+    reach : int
+        Samples at each end of ``x`` whose values are not final (the resampling filters'): windows touching them
+        are left out with a cache.
+    cache_at_end : bool
+        ``x`` ends the recording: its last windows are final.
 
     Returns
     -------
@@ -307,7 +352,7 @@ def overlap_add_corrections(x: np.ndarray, fn: WindowFn, n_window: int, overlap:
             return window_corrections(windows.reshape(-1, n_window), fn, batch).reshape(windows.shape)
         return joint_window_corrections(windows.transpose(1, 0, 2), fn, joint, batch).transpose(1, 0, 2)
 
-    return _overlap_add(x, corrections, n_window, overlap, phase)
+    return _overlap_add(x, corrections, n_window, overlap, phase, cache, reach, cache_at_end)
 
 
 def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: float = 0.5,
@@ -337,7 +382,7 @@ def overlap_add_denoise(x: np.ndarray, fn: WindowFn, n_window: int, overlap: flo
 
 def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: float, n_window: int,
                     overlap: float = 0.5, batch: int = 1024, max_signals: int = 16, start: int = 0,
-                    joint: int | None = None) -> np.ndarray:
+                    joint: int | None = None, cache: WindowCache | None = None) -> np.ndarray:
     """Denoise continuous signals at any rate, in the caller's units.
 
     The model's *correction* (input − output of each window, overlap-added) is subtracted from the original;
@@ -369,6 +414,9 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     joint : int or None
         Clean the rows together, the first ``joint`` as EEG and the rest as references (a multichannel model);
         the references come back unchanged.
+    cache : WindowCache or None
+        A live stream's windows computed before: each window runs once, and windows that touch only the context
+        are not run (only the kept span, ``keep`` of the engine, is valid then).
 
     Returns
     -------
@@ -382,14 +430,18 @@ def denoise_signals(x: np.ndarray, sfreq: float, fn: WindowFn, model_sfreq: floa
     if start % down:
         raise ValueError(f"a chunk must start at a multiple of {down} samples (got {start}): see chunk_quantum")
     phase = start // down * up
+    reach = 0 if same_rate else int(np.ceil(RESAMPLE_HALF_LEN * max(up, down) / down))  # the filter, model samples
     step = max_signals if joint is None else max(x.shape[0], 1)  # a multichannel model needs every row at once
     for i in range(0, x.shape[0], step):  # bounds memory on long, many-channel recordings
         part = x[i:i + step]
+        known, at_end = (None, False) if cache is None else (cache.group(i), cache.at_end)
         if same_rate:
-            out[i:i + step] = part - overlap_add_corrections(part, fn, n_window, overlap, batch, phase, joint)
+            out[i:i + step] = part - overlap_add_corrections(part, fn, n_window, overlap, batch, phase, joint,
+                                                             known, reach, at_end)
             continue
         at_model = resample(part, sfreq, model_sfreq)
-        correction = overlap_add_corrections(at_model, fn, n_window, overlap, batch, phase, joint)
+        correction = overlap_add_corrections(at_model, fn, n_window, overlap, batch, phase, joint, known, reach,
+                                             at_end)
         back = resample(correction, model_sfreq, sfreq)
         n = part.shape[1]
         back = back[:, :n] if back.shape[1] >= n else np.pad(back, ((0, 0), (0, n - back.shape[1])), mode="edge")
