@@ -102,9 +102,10 @@ def keep_channels(mix, keep: list[int], average: bool):
 
 
 def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit: int = 0,
-             repeats: int = 3) -> dict:
+             repeats: int = 3, long_minutes: float = 0.0) -> dict:
     """Seconds per minute of 64-channel data: each multichannel model (label → bundle or checkpoint) vs ICA
-    (picard, 15) + ICLabel on eegmmidb S001R01, the median of ``repeats`` calls of each, alternated."""
+    (picard, 15) + ICLabel on eegmmidb S001R01, the median of ``repeats`` calls of each, alternated; with
+    ``long_minutes``, also one call of each on S001R01 tiled to that length."""
     from eegrecon import Denoiser
 
     raw = speed_recording(data_dir)
@@ -123,7 +124,16 @@ def speed_64(data_dir: Path, models: dict[str, str], overlap: float = 0.5, refit
     calls = {label: (lambda den=den: den.transform(raw)) for label, den in dens.items()}
     calls["ICA + ICLabel"] = lambda: run_ica_iclabel(raw.copy(), names)
     times = median_alternated(calls, minutes, repeats)
-    return {"minutes": minutes, "repeats": repeats, "s_per_min": times}
+    out = {"minutes": minutes, "repeats": repeats, "s_per_min": times}
+    if long_minutes:
+        import mne
+
+        n = int(long_minutes * 60 * raw.info["sfreq"])
+        tiled = mne.io.RawArray(np.tile(raw.get_data(), (1, -(-n // raw.n_times)))[:, :n], raw.info, verbose="error")
+        long_calls = {label: (lambda den=den: den.transform(tiled)) for label, den in dens.items()}
+        long_calls["ICA + ICLabel"] = lambda: run_ica_iclabel(tiled.copy(), names)
+        out["long"] = {"minutes": long_minutes, "s_per_min": median_alternated(long_calls, long_minutes, 1)}
+    return out
 
 
 def speed_lines(speed: dict, overlap: float) -> list[str]:
@@ -133,6 +143,11 @@ def speed_lines(speed: dict, overlap: float) -> list[str]:
              f"median of {speed['repeats']} calls of each, alternated in this process)", "",
              "| method | s per minute of data | ICA + ICLabel ÷ method |", "|---|---|---|"]
     lines += [f"| {k} | {v:.3f} | {ica / v:.1f}× |" for k, v in speed["s_per_min"].items()]
+    if "long" in speed:
+        long = speed["long"]["s_per_min"]
+        lines += ["", f"### The same recording tiled to {speed['long']['minutes']:g} min (one call of each)", "",
+                  "| method | s per minute of data | ICA + ICLabel ÷ method |", "|---|---|---|"]
+        lines += [f"| {k} | {v:.3f} | {long['ICA + ICLabel'] / v:.1f}× |" for k, v in long.items()]
     return lines + [""]
 
 
@@ -156,6 +171,8 @@ def main() -> None:
                     help="the Denoiser's refit_components for the multichannel rows (0: off)")
     ap.add_argument("--speed-only", action="store_true",
                     help="only time --mc-model and every --extra-mc on 64 channels → OUT/multichannel_speed.md")
+    ap.add_argument("--long-minutes", type=float, default=60.0,
+                    help="--speed-only: also time every method once on S001R01 tiled to this many minutes (0: no)")
     ap.add_argument("--no-speed", action="store_true",
                     help="leave out the 64-channel speed section (time it with --speed-only on an idle machine)")
     ap.add_argument("--drop-channels", nargs="*", default=[],
@@ -184,7 +201,8 @@ def main() -> None:
         raise SystemExit("needs ../shared/data (or $EEGRECON_DATA)")
     extra = labelled_paths(args.extra_mc, "--extra-mc")
     if args.speed_only:
-        speed = speed_64(data_dir, {args.mc_model: args.mc_model, **extra}, args.overlap, args.refit)
+        speed = speed_64(data_dir, {args.mc_model: args.mc_model, **extra}, args.overlap, args.refit,
+                         long_minutes=args.long_minutes)
         text = ["# Multichannel speed (`python benchmarks/multichannel.py --speed-only`)", "",
                 f"Command: `python benchmarks/multichannel.py {shlex.join(sys.argv[1:])}`", "",
                 *speed_lines(speed, args.overlap)]

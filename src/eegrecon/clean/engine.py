@@ -22,7 +22,7 @@ from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.power_change import PowerChange
 from eegrecon.clean.recording import Recording
-from eegrecon.clean.spatial.recording_fit import TopographyPool, fit_chunks
+from eegrecon.clean.spatial.recording_fit import FIT_CHUNKS, TopographyPool
 from eegrecon.clean.spatial.stage import SpatialStage
 from eegrecon.clean.survey import MODEL_BAND_FRACTION, report_survey, survey
 from eegrecon.clean.window_cache import WindowCache
@@ -317,30 +317,39 @@ class ChunkEngine:
 
     def _fit_sources(self, read: Callable[[int, int], np.ndarray], spans: list[tuple[int, int, int, int, int]],
                      live: np.ndarray, sfreq: float) -> dict[int, Stretch]:
-        """The pre-pass: the network over (at most :data:`~.spatial.recording_fit.FIT_CHUNKS` of) the chunks, its
-        removals pooled into the recording's artifact topographies (``stage.sources``). Returns the network's
-        stretches kept for the cleaning pass (all of them when they fit in :data:`CACHE_BYTES`)."""
-        chosen = fit_chunks(len(spans))
-        pool = TopographyPool(self.settings.artifact_sources)
+        """The pre-pass: the network over the recording's first chunks (at most
+        :data:`~.spatial.recording_fit.FIT_CHUNKS`, and as many as :data:`CACHE_BYTES` holds), their removals pooled
+        into the artifact sources (``stage.sources``); the later chunks join the pool as they are cleaned
+        (:meth:`_pool_later`). Returns the network's stretches, kept for the cleaning pass."""
+        self._pool = TopographyPool(self.settings.artifact_sources)
         n_eeg = self.live_joint[0]
         kept: dict[int, Stretch] = {}
         size = 0
-        for i in chosen:
+        for i in range(min(FIT_CHUNKS, len(spans))):
             r0, ra, rb, a, b = spans[i]
             with single_threaded_blas():
                 st = self.run_network(np.asarray(read(r0 + ra, r0 + rb), dtype=np.float64)[live], sfreq, ra,
                                       (a - ra, b - ra))
-                pool.add(st.regressed[:n_eeg, st.lo:st.hi], st.y[:n_eeg])
+                self._pool.add(st.regressed[:n_eeg, st.lo:st.hi], st.y[:n_eeg])
+            kept[i] = st
             size += st.nbytes
-            if len(chosen) == len(spans) and size <= CACHE_BYTES:
-                kept[i] = st
-        if len(kept) < len(spans):
-            kept = {}  # the cleaning pass runs the network again: nothing held
-        self.stage.sources = pool.model()
-        self.report["recording_fit"] = {"chunks": len(chosen), "of": len(spans),
+            if size > CACHE_BYTES and len(kept) > 1:  # memory stays bounded: fit on the chunks held so far
+                break
+        self._pooled = set(kept)
+        self.stage.sources = self._pool.model()
+        self.report["recording_fit"] = {"chunks": len(kept), "of": len(spans),
                                         "topographies": 0 if self.stage.sources is None
                                         else int(self.stage.sources.topographies.shape[1])}
         return kept
+
+    def _pool_later(self, i: int, st: Stretch) -> None:
+        """A chunk after the pre-pass joins the pool before it is cleaned; the sources are refitted."""
+        if i in self._pooled:
+            return
+        self._pool.add(st.regressed[:self.live_joint[0], st.lo:st.hi], st.y[:self.live_joint[0]])
+        self._pooled.add(i)
+        self.stage.sources = self._pool.model()
+        self.report["recording_fit"]["chunks"] = len(self._pooled)
 
     def iter_clean(self, rec: Recording) -> Iterator[tuple[int, int, np.ndarray]]:
         """Clean a recording's rows read chunk by chunk; yields ``(start, stop, cleaned)`` tiling [0, n_times).
@@ -388,7 +397,8 @@ class ChunkEngine:
                  for ra, rb, a, b in chunk_spans(r1 - r0, chunk, margin, quantum)]
         fitted: dict[int, Stretch] = {}
         self.stage.sources = None
-        if self.joint is not None and s.artifact_sources and s.recording_fit and len(live) and spans:
+        pooling = bool(self.joint is not None and s.artifact_sources and s.recording_fit and len(live) and spans)
+        if pooling:
             fitted = self._fit_sources(read, spans, live, sfreq)
         i = 0
         for r0, r1 in runs:
@@ -402,6 +412,8 @@ class ChunkEngine:
                 if len(live):
                     with single_threaded_blas():  # its spinning threads would slow the network (eegrecon.blas)
                         st = fitted.pop(i, None) or self.run_network(read_span[live], sfreq, ra, (a - ra, b - ra))
+                        if pooling:
+                            self._pool_later(i, st)
                         out[live] = self.finish(st)
                 i += 1
                 if keep:

@@ -10,10 +10,12 @@ chunks of one recording could treat the same blink differently. Both estimates a
 - the patterns are fitted on the input during every event of the recording
   (:func:`~.artifact_sources.fit_sources`).
 
-The engine (:mod:`~eegrecon.clean.engine`) runs the network over the recording's chunks once before cleaning them
-(at most :data:`FIT_CHUNKS`, evenly spread, so memory and time stay bounded for files of any length), adds each
-to a :class:`TopographyPool`, and cleans every chunk with the pooled :class:`~.artifact_sources.SourceModel`.
-Memory is three ``n_chans × n_chans`` sums.
+The engine (:mod:`~eegrecon.clean.engine`) runs the network over the recording's first chunks before cleaning any
+(up to :data:`FIT_CHUNKS` — 16 min with 120-s chunks — and as many as its 512-MB cache holds, so the network runs
+once per chunk and memory stays bounded), adds each to a :class:`TopographyPool` and fits the sources; each later
+chunk joins the pool before it is cleaned. A recording of up to 8 chunks is thus cleaned with sources pooled over
+all of it; a longer one with sources pooled over everything up to the chunk being cleaned. Memory is three
+``n_chans × n_chans`` sums.
 """
 
 from __future__ import annotations
@@ -22,28 +24,8 @@ import numpy as np
 
 from eegrecon.clean.spatial.artifact_sources import SourceModel, SourceSums, fit_sources, source_sums
 
-#: chunks the pre-pass runs the network on, evenly spread over the recording (each ``chunk_s`` long)
+#: leading chunks the pre-pass runs the network on and pools before any is cleaned (each ``chunk_s`` long)
 FIT_CHUNKS = 8
-
-
-def fit_chunks(n_chunks: int, most: int = FIT_CHUNKS) -> list[int]:
-    """Indices of the chunks the pre-pass fits on: all of them, or ``most`` evenly spread.
-
-    Parameters
-    ----------
-    n_chunks : int
-        Chunks of the recording.
-    most : int
-        At most this many.
-
-    Returns
-    -------
-    list of int
-        Sorted, distinct.
-    """
-    if n_chunks <= most:
-        return list(range(n_chunks))
-    return sorted({int(round(i)) for i in np.linspace(0, n_chunks - 1, most)})
 
 
 class TopographyPool:
