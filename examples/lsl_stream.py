@@ -62,7 +62,7 @@ def main() -> None:
         stream = StreamLSL(bufsize=5.0, source_id=source_id).connect(acquisition_delay=0.02)
         stream.pick("eeg")
         sd = StreamingDenoiser(info=stream.info)
-        sfreq = sd.sfreq
+        sfreq, ch_names = sd.sfreq, list(stream.ch_names)
         print(f"{player.name}: {sd.n_chans} channels at {sfreq:g} Hz; {sd.report_['model']['name']} "
               f"({sd.report_['model']['reason']}); latency ≤ {sd.latency_s:.2f} s")
         ins, outs, computing = [], [], 0.0
@@ -87,10 +87,11 @@ def main() -> None:
     print(f"done: {x.shape[1]} samples in, {y.shape[1]} out; "
           f"{x.shape[1] / sfreq / max(computing, 1e-9):.0f}× faster than real time")
     names = [c for c in ("Fp1", "Fz", "Cz", "Oz") if c in sd.report_["channels"]] or sd.report_["channels"][:4]
-    rows = [list(stream.ch_names).index(c) for c in names]
+    rows = [ch_names.index(c) for c in names]
     span = min(x.shape[1], int(20 * sfreq))
-    plot_before_after(x[rows, -span:] * 1e6, y[rows, -span:] * 1e6, sfreq, names, Path(args.plot),
-                      "LSL stream: as received (grey) and cleaned live (blue)", span / sfreq)
+    start = max(0, x.shape[1] - span - int(3 * sfreq))  # 20 s before the last 3 (the end is flushed, not streamed)
+    plot_before_after(x[rows, start:start + span] * 1e6, y[rows, start:start + span] * 1e6, sfreq, names,
+                      Path(args.plot), "LSL stream: as received (grey) and cleaned live (blue)", span / sfreq)
     print(f"wrote {args.plot}")
 
 

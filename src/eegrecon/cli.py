@@ -15,7 +15,7 @@ from eegrecon.cli_bids import bids
 from eegrecon.errors import EegreconError
 from eegrecon.models.pretrained import DEFAULT_MODEL
 from eegrecon.noise.registry import EVALUATION_NOISES, TRAINING_NOISES
-from eegrecon.options import ABOVE_BAND_POLICIES, SNR_DEFINITIONS, check_option
+from eegrecon.options import ABOVE_BAND_POLICIES, SNR_DEFINITIONS, check_option, line_freq_option
 
 app = typer.Typer(help="eegrecon: reconstruct clean EEG from contaminated EEG.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -205,12 +205,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
     from eegrecon.clean.files import clean_files
 
     check_option("--above-band", above_band, ABOVE_BAND_POLICIES)
-    line: float | str | None = None if line_freq.lower() in ("off", "none") else line_freq
-    if line not in (None, "auto"):
-        try:
-            line = float(line)
-        except ValueError:
-            raise EegreconError(f"--line-freq must be 'auto', 'off' or a frequency in Hz, got {line_freq!r}") from None
+    line = line_freq_option(line_freq)
     check_option("--precision", precision, ("auto", "float32", "bfloat16"))
     missing = [str(p) for p in inputs if not p.is_file()]
     if missing:

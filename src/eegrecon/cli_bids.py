@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from eegrecon.errors import EegreconError
+from eegrecon.options import line_freq_option
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 
@@ -44,12 +45,7 @@ def bids(root: Path = typer.Argument(..., help="the BIDS dataset's root (with da
     only when every recording is cleaned. Channel types, bad channels, positions and mains come from the sidecars."""
     from eegrecon.clean.bids.run import clean_bids
 
-    line: float | str | None = None if line_freq.lower() in ("off", "none") else line_freq
-    if line not in (None, "auto"):
-        try:
-            line = float(line)
-        except ValueError:
-            raise EegreconError(f"--line-freq must be 'auto', 'off' or a frequency in Hz, got {line_freq!r}") from None
+    line = line_freq_option(line_freq)
     client = None
     if scheduler:
         try:

@@ -47,3 +47,27 @@ def check_option(name: str, value: Any, allowed: Iterable[Any], lookup: bool = F
             raise UnknownNameError(f"unknown {name} {value!r}; must be one of {choices}")
         raise OptionError(f"{name} must be one of {choices}; got {value!r}")
     return value
+
+
+def line_freq_option(text: str, flag: str = "--line-freq") -> float | str | None:
+    """A command line's mains option: ``"auto"``, ``"off"``/``"none"`` (None) or a frequency in Hz.
+
+    Parameters
+    ----------
+    text : str
+        As typed.
+    flag : str
+        The option's name, for the error.
+
+    Returns
+    -------
+    float, "auto" or None
+    """
+    if text.lower() in ("off", "none"):
+        return None
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise OptionError(f"{flag} must be 'auto', 'off' or a frequency in Hz, got {text!r}") from None

@@ -30,8 +30,8 @@ from eegrecon.clean.windows import denoise_signals
 from eegrecon.signal.filters import bandpass, hop_for, notch
 from eegrecon.signal.validate import channel_names
 
-#: network outputs the pre-pass may hold for the cleaning pass (above: the network runs again chunk by chunk)
-CACHE_BYTES = 512 * 2 ** 20
+#: network outputs the pre-pass holds for the cleaning pass: it pools as many leading chunks as fit (at least one)
+CACHE_BYTES = 96 * 2 ** 20
 #: time constants of the mains notch (Q = 30) a chunk's context spans, so that chunk edges leave no trace
 #: (exp(-40) ≈ 4e-18 of the signal)
 NOTCH_SETTLE_TAUS = 40
@@ -81,8 +81,8 @@ class Stretch:
 
     Parameters
     ----------
-    as_read : ndarray, shape (n_rows, n)
-        The stretch as read.
+    as_read : ndarray, shape (n_broken, hi - lo)
+        The broken rows as read, where the network ran (they come back so).
     x : ndarray, shape (n_rows, n)
         Notched, broken rows interpolated.
     regressed : ndarray, shape (n_rows, n)
@@ -288,7 +288,7 @@ class ChunkEngine:
         regressed = x
         if n_eeg:
             regressed, y = self.stage.regress(x, y, sfreq, lo, hi, n_eeg, self._ref_kinds(), network)
-        return Stretch(as_read, x, regressed, y, sfreq, lo, hi, a, b, broken)
+        return Stretch(as_read[broken, lo:hi], x, regressed, y, sfreq, lo, hi, a, b, broken)
 
     def _ref_kinds(self) -> list[str]:
         from eegrecon.models.multichannel_net import REF_KINDS
@@ -312,7 +312,7 @@ class ChunkEngine:
             y = self.stage.finish(st.x, st.regressed, y, st.sfreq, st.lo, st.hi, self.live_joint[0])
         if self._lowpasses(st.sfreq):
             y = bandpass(y, st.sfreq, None, MODEL_BAND_FRACTION * self.sfreq)
-        y[st.broken] = st.as_read[st.broken, st.lo:st.hi]
+        y[st.broken] = st.as_read
         return y[:, st.a - st.lo:st.b - st.lo]
 
     def _fit_sources(self, read: Callable[[int, int], np.ndarray], spans: list[tuple[int, int, int, int, int]],

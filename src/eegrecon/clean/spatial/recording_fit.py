@@ -11,7 +11,7 @@ chunks of one recording could treat the same blink differently. Both estimates a
   (:func:`~.artifact_sources.fit_sources`).
 
 The engine (:mod:`~eegrecon.clean.engine`) runs the network over the recording's first chunks before cleaning any
-(up to :data:`FIT_CHUNKS` — 16 min with 120-s chunks — and as many as its 512-MB cache holds, so the network runs
+(up to :data:`FIT_CHUNKS` — 16 min with 120-s chunks — and as many as its 96-MB cache holds, so the network runs
 once per chunk and memory stays bounded), adds each to a :class:`TopographyPool` and fits the sources; each later
 chunk joins the pool before it is cleaned. A recording of up to 8 chunks is thus cleaned with sources pooled over
 all of it; a longer one with sources pooled over everything up to the chunk being cleaned. Memory is three
