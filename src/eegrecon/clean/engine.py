@@ -137,6 +137,8 @@ class ChunkEngine:
         self.n_window = int(choice.method.n_times)
         self.line_hz = settings.line_hz
         self.live_joint: tuple[int, np.ndarray, np.ndarray] | None = None  # (n_eeg, positions, kinds) as it runs
+        self._pool: TopographyPool | None = None  # the recording's artifact-source sums (pre-pass, then each chunk)
+        self._pooled: set[int] = set()  # chunks added to it
         self.power_change: PowerChange | None = None
         self.stage = SpatialStage(settings.reference_regression, settings.artifact_sources,
                                   settings.refit_components,

@@ -48,8 +48,9 @@ REFIT_S = 10.0
 
 
 def info_from_names(ch_names: list[str], sfreq: float, montage=None):
-    """An ``mne.Info`` for a stream given by channel names (types guessed from the names: EOG/ECG/EMG tokens) and
-    optionally a montage; without one, standard 10-05 names give positions.
+    """An ``mne.Info`` for a stream given by channel names, optionally with a montage; without one, standard 10-05
+    names give positions. Every channel is typed EEG: names that say EOG/ECG/EMG/reference are then set aside and
+    read as references by the same rules as a recording's (:mod:`~eegrecon.clean.model_choice`).
 
     Parameters
     ----------
@@ -64,14 +65,7 @@ def info_from_names(ch_names: list[str], sfreq: float, montage=None):
     """
     import mne
 
-    from eegrecon.clean.inputs import name_says_not_eeg
-
-    types = []
-    for name in ch_names:
-        lowered = name.lower()
-        types.append("eog" if "eog" in lowered else "ecg" if ("ecg" in lowered or "ekg" in lowered)
-                     else "misc" if name_says_not_eeg(name) else "eeg")
-    info = mne.create_info(list(ch_names), sfreq, types)
+    info = mne.create_info(list(ch_names), sfreq, "eeg")
     if montage is not None:
         info.set_montage(montage, on_missing="ignore", match_case=False)
     return info

@@ -286,19 +286,17 @@ def _overlap_add(x: np.ndarray, window_values: Callable[[np.ndarray], np.ndarray
         last = np.flatnonzero(final).max() if final.any() else -1
         after = np.flatnonzero(~final & (np.arange(len(starts)) > last))[:1]
         todo = np.union1d(np.flatnonzero(final & ~np.isin(absolute, list(cache))), after).astype(int)
-        computed = window_values(xp[:, starts[todo][:, None] + np.arange(n_window)[None, :]]) if len(todo) \
-            else None
-        values = None
-        for j, k in enumerate(todo):
-            if final[k]:
-                cache[int(absolute[k])] = computed[:, j].copy()
-        for k in np.flatnonzero(final | np.isin(np.arange(len(starts)), after)):
-            value = cache[int(absolute[k])] if final[k] else computed[:, list(todo).index(k)]
-            if values is None:
-                values = np.zeros((value.shape[0], len(starts), n_window))
-            values[:, k] = value
-        if values is None:
+        fresh = {}  # window index → value, for the windows run now
+        if len(todo):
+            computed = window_values(xp[:, starts[todo][:, None] + np.arange(n_window)[None, :]])
+            fresh = {int(k): computed[:, j] for j, k in enumerate(todo)}
+            cache.update({int(absolute[k]): value.copy() for k, value in fresh.items() if final[k]})
+        used = {int(k): cache[int(absolute[k])] for k in np.flatnonzero(final)} | fresh
+        if not used:
             return np.zeros((x.shape[0], n))
+        values = np.zeros((next(iter(used.values())).shape[0], len(starts), n_window))
+        for k, value in used.items():
+            values[:, k] = value
     num, norm = np.zeros((values.shape[0], xp.shape[1])), np.zeros(xp.shape[1])
     for k, s in enumerate(starts):
         num[:, s:s + n_window] += values[:, k] * weights

@@ -89,7 +89,7 @@ def write_json(dest: Path, content: dict[str, Any]) -> None:
         JSON-able (NumPy values are converted).
     """
     with atomic_path(dest) as tmp:
-        tmp.write_text(json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False, default=_plain) + "\n",
+        tmp.write_text(json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False, default=json_value) + "\n",
                        encoding="utf-8")
 
 
@@ -116,8 +116,17 @@ def save_report(report, dest: Path) -> None:
         tmp.write_text(re.sub(r"Created on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "Created", text), encoding="utf-8")
 
 
-def _plain(value: Any) -> Any:
-    """JSON for NumPy scalars and arrays."""
+def json_value(value: Any) -> Any:
+    """JSON for what ``json`` cannot write: NumPy scalars and arrays as lists and numbers, anything else as text.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+    """
     if hasattr(value, "tolist"):
         return value.tolist()
     return str(value)

@@ -28,6 +28,7 @@ from eegrecon.clean.bids.derivative import (
     OUTPUT_FORMATS,
     copy_atomic,
     derived,
+    json_value,
     save_report,
     write_dataset_description,
     write_index,
@@ -355,7 +356,7 @@ def _summary(den, raw, extra: dict[str, Any]) -> dict[str, Any]:
     if change is not None and len(change.ch_names):
         db = change.group_db({"all": list(range(len(change.ch_names)))})["all"]
         summary["band_change_db"] = {band: round(float(v), 3) for band, v in zip(change.bands, db)}
-    return json.loads(json.dumps(summary, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v)))
+    return json.loads(json.dumps(summary, default=json_value))
 
 
 def _row(name: str, summary: dict[str, Any]) -> dict[str, Any]:

@@ -111,9 +111,10 @@ class SpatialStage:
         x[rows] = interpolation(pos, rows) @ x[:n_eeg]
         return x
 
-    def apply(self, x: np.ndarray, y: np.ndarray, sfreq: float, lo: int, hi: int, n_eeg: int, kinds: list[str],
-              network: Network) -> np.ndarray:
-        """Every spatial step on the network's output ``y`` for ``x[:, lo:hi]``: :meth:`regress`, then :meth:`finish`.
+    def regress(self, x: np.ndarray, y: np.ndarray, sfreq: float, lo: int, hi: int, n_eeg: int, kinds: list[str],
+                network: Network) -> tuple[np.ndarray, np.ndarray]:
+        """Step 2: the input regressed on the references where the network agrees, and the network's output for it
+        (both as given when there are no references or the option is off).
 
         Parameters
         ----------
@@ -134,23 +135,6 @@ class SpatialStage:
 
         Returns
         -------
-        ndarray, shape (n_rows, hi - lo)
-        """
-        regressed, y = self.regress(x, y, sfreq, lo, hi, n_eeg, kinds, network)
-        return self.finish(x, regressed, y, sfreq, lo, hi, n_eeg)
-
-    def regress(self, x: np.ndarray, y: np.ndarray, sfreq: float, lo: int, hi: int, n_eeg: int, kinds: list[str],
-                network: Network) -> tuple[np.ndarray, np.ndarray]:
-        """Step 2: the input regressed on the references where the network agrees, and the network's output for it
-        (both as given when there are no references or the option is off).
-
-        Parameters
-        ----------
-        x, y, sfreq, lo, hi, n_eeg, kinds, network
-            As for :meth:`apply`.
-
-        Returns
-        -------
         (ndarray, ndarray)
         """
         if self.reference_regression and x.shape[0] > n_eeg:
@@ -166,7 +150,7 @@ class SpatialStage:
         recorded : ndarray, shape (n_rows, n)
             The stretch before the regression.
         x, y, sfreq, lo, hi, n_eeg
-            As for :meth:`apply` (``x`` regressed).
+            As for :meth:`regress` (``x`` regressed).
 
         Returns
         -------
