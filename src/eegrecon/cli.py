@@ -195,7 +195,10 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             recording_fit: bool = typer.Option(True, "--recording-fit/--per-chunk-fit",
                                                help="multichannel model: fit the artifact topographies of "
                                                "--artifact-sources over the whole recording in a pre-pass "
-                                               "(default) or over each chunk (docs/multichannel.md)")
+                                               "(default) or over each chunk (docs/multichannel.md)"),
+            rise_limit: str = typer.Option("1", "--rise-limit", help="dB: a 10-s stretch of a channel whose power "
+                                           "the cleaning raised by more than this in any band is returned as read "
+                                           "(docs/cleaning.md); 'off': no such guard")
             ) -> None:
     """Clean recordings with a trained model, in bounded memory (any length): EDF and BDF are rewritten in place
     (header kept), FIF and BrainVision written by MNE, other formats as FIF (said per file). EEG channels only;
@@ -207,7 +210,13 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
     check_option("--above-band", above_band, ABOVE_BAND_POLICIES)
     line = line_freq_option(line_freq)
     check_option("--precision", precision, ("auto", "float32", "bfloat16"))
-    missing = [str(p) for p in inputs if not p.is_file()]
+    try:
+        rise_limit_db = None if rise_limit.strip().lower() == "off" else float(rise_limit)
+    except ValueError:
+        raise EegreconError(f"--rise-limit must be a number of dB or 'off', got {rise_limit!r}") from None
+    from eegrecon.io.readers import is_recording_path
+
+    missing = [str(p) for p in inputs if not is_recording_path(p)]
     if missing:
         raise EegreconError(f"input file(s) not found: {', '.join(missing)}")
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -217,7 +226,8 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
                               on_done=lambda _: prog.advance(task), line_freq=line, ensemble=ensemble,
                               above_band=above_band, chunk_s=chunk_s, precision=precision, overlap=overlap,
                               refit_components=refit_components, reference_regression=reference_regression,
-                              artifact_sources=artifact_sources, recording_fit=recording_fit)
+                              artifact_sources=artifact_sources, recording_fit=recording_fit,
+                              rise_limit_db=rise_limit_db)
     failed = 0
     for res in results:
         if isinstance(res, Exception):
@@ -226,6 +236,11 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
             continue
         r = res.report
         extra = [res.note] if res.note else []
+        roles = r.get("channel_roles") or {}
+        if roles.get("summary"):
+            extra.append(f"channels read as {roles['summary']}")
+        if r.get("baseline_removed"):
+            extra.append(f"DC offset/drift kept out of the cleaning on {len(r['baseline_removed'])} channel(s)")
         chosen = r.get("model") or {}
         if chosen:
             kind = "multichannel" if chosen.get("multichannel") else "each channel alone"
@@ -261,7 +276,7 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         if r.get("excluded"):
             extra.append("not cleaned: " + "; ".join(f"{c} ({why})" for c, why in list(r["excluded"].items())[:4]))
         if r.get("digital_clipped_samples"):
-            extra.append(f"{r['digital_clipped_samples']} samples clipped to the file's digital range")
+            extra.append(f"{r['digital_clipped_samples']} samples clipped to what the file's sample width holds")
         if r.get("clipped_channels"):
             extra.append(f"look clipped: {', '.join(r['clipped_channels'][:5])}")
         if r.get("flat_channels"):
@@ -269,16 +284,29 @@ def denoise(inputs: list[Path] = typer.Argument(..., help="recordings (any forma
         if r.get("broken_channels"):
             extra.append("look broken, kept out of every spatial step and left as recorded: " + ", ".join(
                 f"{c} ({why})" for c, why in list(r["broken_channels"].items())[:6]))
+        if r.get("out_of_range_kept"):
+            extra.append(f"{r['out_of_range_kept']} cleaned sample(s) beyond the file's range returned as read")
+        if r.get("returned_as_read"):
+            shown = ", ".join(f"{c} ({v['db']:+.1f} dB {v['band']}, {len(v['stretches_s'])} stretch(es))"
+                              for c, v in list(r["returned_as_read"].items())[:6])
+            extra.append(f"returned as read where cleaning raised a band's power > {r['rise_limit_db']:g} dB "
+                         f"on {len(r['returned_as_read'])} channel(s): {shown}")
         rise = r.get("power_change") or {}
         if rise.get("channel") is not None:
             extra.append(f"largest power rise {rise['db']:+.2f} dB ({rise['channel']}, {rise['band']})")
+        elif rise:
+            extra.append("largest power rise: none (no band of a channel gained ≥ 0.1 % of its power)")
         if r.get("not_eeg_by_name"):
-            extra.append(f"not cleaned, named as non-EEG: {', '.join(r['not_eeg_by_name'][:6])}")
+            read_as = roles.get("read_as") or {}
+            extra.append("not cleaned, not scalp EEG by name: " + ", ".join(
+                f"{c} ({read_as[c].split(':')[0]})" if c in read_as else c for c in r["not_eeg_by_name"][:8]))
         if r.get("untouched"):
             extra.append(f"{len(r['untouched'])} non-EEG/bad channel(s) untouched")
         console.print(f"{res.input} → {res.output} ({len(r.get('channels', []))} EEG channels"
                       + (f"; {'; '.join(extra)}" if extra else "") + ")"
                       + (f"; QC report {res.figure}" if res.figure else ""), highlight=False)
+        for note in res.notes:
+            console.print(f"  note: {note}", highlight=False, markup=False)
     if failed == len(inputs):
         raise EegreconError(f"{'the file' if failed == 1 else f'all {failed} files'} failed (see above); "
                             "nothing was written")

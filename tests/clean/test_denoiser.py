@@ -48,7 +48,7 @@ def test_network_changes_only_eeg_good_channels_outside_bad_annotations(small_ch
     raw.info["bads"] = ["EEG1"]
     raw.set_annotations(mne.Annotations([2.0], [1.5], ["bad_blink"]))
     before = raw.get_data().copy()
-    out = Denoiser(str(small_checkpoint)).fit().transform(raw)
+    out = Denoiser(str(small_checkpoint), rise_limit_db=None).fit().transform(raw)
     after = out.get_data()
     np.testing.assert_array_equal(after[1], before[1])  # bad channel
     np.testing.assert_array_equal(after[4], before[4])  # EOG channel
@@ -133,8 +133,8 @@ def test_line_freq_notches_before_the_model(identity):
 def test_ensemble_option(identity, small_checkpoint):
     x = np.random.default_rng(0).standard_normal((2, 1500)) * 20
     np.testing.assert_allclose(Denoiser(identity, ensemble=True).fit().transform(x, sfreq=256.0), x, atol=1e-9)
-    plain = Denoiser(str(small_checkpoint)).fit().transform(x, sfreq=256.0)
-    ens = Denoiser(str(small_checkpoint), ensemble=True).fit().transform(x, sfreq=256.0)
+    plain = Denoiser(str(small_checkpoint), rise_limit_db=None).fit().transform(x, sfreq=256.0)
+    ens = Denoiser(str(small_checkpoint), ensemble=True, rise_limit_db=None).fit().transform(x, sfreq=256.0)
     assert ens.shape == x.shape and not np.allclose(ens, plain)
 
 

@@ -81,7 +81,7 @@ def test_cli_denoise_overlap_reaches_the_denoiser(recordings, tmp_path, small_ch
     for overlap in ("0.5", "0"):
         out = tmp_path / f"ov{overlap}"
         res = runner.invoke(app, ["denoise", str(paths["fif"]), "--out", str(out), "--model", str(small_checkpoint),
-                                  "--overlap", overlap])
+                                  "--overlap", overlap, "--rise-limit", "off"])  # an untrained model, unguarded
         assert res.exit_code == 0, res.output
         outputs[overlap] = mne.io.read_raw_fif(out / "rec_clean_raw.fif", verbose="error").get_data()
     assert outputs["0.5"].shape == outputs["0"].shape
@@ -174,3 +174,18 @@ def test_cli_denoise_names_a_broken_channel_and_the_largest_power_rise(tmp_path)
     assert "largest power rise" in said
     out = mne.io.read_raw_fif(tmp_path / "out" / "broken_clean_raw.fif", verbose="error").get_data()
     np.testing.assert_allclose(out[c3], raw.get_data()[c3], rtol=1e-6, atol=1e-12)
+
+
+def test_warnings_become_one_line_notes_each_once():
+    import warnings
+
+    from eegrecon.clean.files import one_line_notes
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn("rec.edf: channel X\n    looks clipped", UserWarning, stacklevel=1)
+        warnings.warn("rec.edf: channel X\n    looks clipped", UserWarning, stacklevel=1)
+        warnings.warn("y" * 400, RuntimeWarning, stacklevel=1)
+    notes = one_line_notes(caught)
+    assert notes[0] == "rec.edf: channel X looks clipped" and len(notes) == 2
+    assert len(notes[1]) == 300 and notes[1].endswith("…")

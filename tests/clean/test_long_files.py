@@ -24,7 +24,7 @@ def _signals(sfreq, seconds, n=3, seed=0):
 @pytest.mark.parametrize("line_freq, above_band", [(None, "keep"), (50.0, "lowpass")])
 def test_chunked_equals_whole_signal(sfreq, line_freq, above_band, small_checkpoint):
     x = _signals(sfreq, 45.0)
-    kw = dict(model=str(small_checkpoint), line_freq=line_freq, above_band=above_band)
+    kw = dict(model=str(small_checkpoint), line_freq=line_freq, above_band=above_band, rise_limit_db=None)
     whole = Denoiser(chunk_s=None, **kw).fit().transform(x, sfreq=sfreq)
     chunked = Denoiser(chunk_s=6.0, **kw).fit().transform(x, sfreq=sfreq)
     assert not np.allclose(whole, x), "the model must change something for the comparison to mean anything"
@@ -46,14 +46,14 @@ def test_reads_are_bounded_by_the_chunk(tmp_path, small_checkpoint):
         return original(*args, start=start, stop=stop, **kwargs)
 
     raw.get_data = spy
-    den = Denoiser(str(small_checkpoint), chunk_s=10.0).fit()
+    den = Denoiser(str(small_checkpoint), chunk_s=10.0, rise_limit_db=None).fit()
     blocks = list(den.iter_raw(raw))
     assert not raw.preload and den.report_["line_noise"]["notched_hz"] == 50.0
     chunk, margin, quantum = den.chunk_plan(sfreq, raw.n_times)
     bound = chunk + 2 * (-(-margin // quantum) * quantum)  # the chunk and its context (notch settling included)
     assert max(spans) <= bound < 0.3 * raw.n_times, f"a read of {max(spans)} samples is not bounded by the chunk"
     assert [b[0] for b in blocks] == sorted(b[0] for b in blocks) and blocks[-1][1] == raw.n_times
-    whole = Denoiser(str(small_checkpoint), chunk_s=None).fit().transform(
+    whole = Denoiser(str(small_checkpoint), chunk_s=None, rise_limit_db=None).fit().transform(
         mne.io.read_raw_fif(tmp_path / "r_raw.fif", preload=True, verbose="error")).get_data()
     np.testing.assert_array_equal(np.concatenate([b[2] for b in blocks], axis=1), whole)
 
@@ -81,7 +81,8 @@ def test_edf_rewritten_in_place_header_and_other_signals_kept(tmp_path, small_ch
     sfreq = 256.0
     x = _signals(sfreq, 40.0, n=4)
     _write_edf(tmp_path / "rec.edf", x, [sfreq] * 4, ["Fp1", "Fp2", "Cz", "EOG left"])
-    res = clean_file(tmp_path / "rec.edf", tmp_path / "out", model=str(small_checkpoint), chunk_s=7.0)
+    res = clean_file(tmp_path / "rec.edf", tmp_path / "out", model=str(small_checkpoint), chunk_s=7.0,
+                     rise_limit_db=None)
     src, out = (tmp_path / "rec.edf").read_bytes(), res.output.read_bytes()
     lay = read_edf_layout(tmp_path / "rec.edf")
     assert res.output.suffix == ".edf" and len(out) == len(src)
@@ -90,7 +91,7 @@ def test_edf_rewritten_in_place_header_and_other_signals_kept(tmp_path, small_ch
     back = mne.io.read_raw_edf(res.output, preload=True, verbose="error")
     orig = mne.io.read_raw_edf(tmp_path / "rec.edf", preload=True, verbose="error")
     np.testing.assert_array_equal(back.get_data(picks=["EOG left"]), orig.get_data(picks=["EOG left"]))
-    expected = Denoiser(str(small_checkpoint), chunk_s=None).fit().transform(orig)
+    expected = Denoiser(str(small_checkpoint), chunk_s=None, rise_limit_db=None).fit().transform(orig)
     lsb = 2000e-6 / 65535  # one digital step of the ±1000 µV, 16-bit range
     diff = np.abs(back.get_data(picks=["Fp1", "Fp2", "Cz"]) - expected.get_data(picks=["Fp1", "Fp2", "Cz"]))
     assert diff.max() <= 0.51 * lsb, "chunked, rewritten EDF equals whole-file cleaning up to 16-bit rounding"
@@ -203,7 +204,7 @@ def test_brainvision_rewritten_in_place(tmp_path, small_checkpoint, fmt, orienta
     sfreq = 500.0
     x = _signals(sfreq, 30.0) * 1e-6
     vhdr = _write_brainvision(tmp_path, x, sfreq, ["Fz", "Cz", "VEOG"], fmt, orientation)
-    res = clean_file(vhdr, tmp_path / "out", model=str(small_checkpoint), chunk_s=7.0)
+    res = clean_file(vhdr, tmp_path / "out", model=str(small_checkpoint), chunk_s=7.0, rise_limit_db=None)
     out = res.output
     assert out.name == "b_clean.vhdr" and sorted(p.name for p in out.parent.iterdir()) == [
         "b_clean.eeg", "b_clean.vhdr", "b_clean.vmrk"]
@@ -212,7 +213,8 @@ def test_brainvision_rewritten_in_place(tmp_path, small_checkpoint, fmt, orienta
     orig = mne.io.read_raw_brainvision(vhdr, preload=True, verbose="error")
     back = mne.io.read_raw_brainvision(out, preload=True, verbose="error")
     np.testing.assert_array_equal(back.get_data(picks=["VEOG"]), orig.get_data(picks=["VEOG"]))
-    expected = Denoiser(str(small_checkpoint), chunk_s=None).fit().transform(orig).get_data(picks=["Fz", "Cz"])
+    expected = Denoiser(str(small_checkpoint), chunk_s=None, rise_limit_db=None).fit().transform(orig).get_data(
+        picks=["Fz", "Cz"])
     step = 0.1e-6 if fmt == "INT_16" else 1e-6 * x.std()
     assert np.abs(back.get_data(picks=["Fz", "Cz"]) - expected).max() <= 0.51 * step
     assert not np.allclose(back.get_data(picks="Fz"), orig.get_data(picks="Fz"))

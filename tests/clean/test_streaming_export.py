@@ -15,7 +15,8 @@ def test_streaming_equals_offline_with_bounded_latency(small_checkpoint, overlap
     sd = StreamingDenoiser(str(small_checkpoint), n_chans=3, overlap=overlap)
     assert sd.sfreq == 256.0 and sd.latency_s <= 3.0
     x = np.random.default_rng(n_times).standard_normal((3, n_times)) * 25
-    offline = Denoiser(str(small_checkpoint), overlap=overlap, chunk_s=None).fit().transform(x, sfreq=256.0)
+    offline = Denoiser(str(small_checkpoint), overlap=overlap, chunk_s=None, rise_limit_db=None).fit().transform(
+        x, sfreq=256.0)
     _check_stream(sd, x, offline)
 
 
@@ -24,7 +25,7 @@ def test_streaming_at_any_rate_equals_offline(small_checkpoint, sfreq):
     sd = StreamingDenoiser(str(small_checkpoint), n_chans=2, sfreq=sfreq)
     x = np.random.default_rng(0).standard_normal((2, int(sfreq * 25))) * 25
     x[0] += 200 * np.sin(2 * np.pi * 0.4 * np.arange(x.shape[1]) / sfreq)
-    offline = Denoiser(str(small_checkpoint), chunk_s=None).fit().transform(x, sfreq=sfreq)
+    offline = Denoiser(str(small_checkpoint), chunk_s=None, rise_limit_db=None).fit().transform(x, sfreq=sfreq)
     assert not np.allclose(offline, x)
     _check_stream(sd, x, offline)
     assert sd.latency_s <= 6.0, f"latency {sd.latency_s:.2f} s at {sfreq} Hz"

@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from eegrecon.clean.engine import ChunkEngine, Settings, span_mask
-from eegrecon.clean.inputs import as_float_array, check_array, check_sfreq, looks_transposed, name_says_not_eeg
+from eegrecon.clean.channel_roles import ChannelRoles, channel_roles
+from eegrecon.clean.chunks import span_mask
+from eegrecon.clean.engine import ChunkEngine, Settings
+from eegrecon.clean.inputs import as_float_array, check_array, check_sfreq, looks_transposed
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.recording import Recording
 from eegrecon.errors import DataError, EegreconError
@@ -49,6 +51,8 @@ class Context:
         Filled as the work goes.
     engine : ChunkEngine or None
         The engine that ran last.
+    roles : ChannelRoles or None
+        What the recording's channels are by name (:func:`~eegrecon.clean.channel_roles.channel_roles`).
     """
 
     models: ModelSet
@@ -57,6 +61,7 @@ class Context:
     units: str | None = "uV"
     report: dict[str, Any] = field(default_factory=dict)
     engine: ChunkEngine | None = None
+    roles: ChannelRoles | None = None
 
     def engine_for(self, choice: Choice) -> ChunkEngine:
         """An engine running ``choice``, said so in the report.
@@ -83,8 +88,10 @@ class Context:
 
 def channel_picks(ctx: Context, info) -> np.ndarray:
     """Indices of the channels to clean: by type (``"eeg"``) or by name; bad channels never. A channel typed EEG
-    whose name says EOG, ECG, EMG or reference (common in EDF files, which carry no types) is not cleaned unless
-    named in ``picks``; such channels are listed in ``report["not_eeg_by_name"]``.
+    whose name says it is not scalp EEG (EOG, ECG, EMG, an ear reference, a polygraphic or trigger input: common in
+    EDF files, which carry no types; :mod:`~eegrecon.clean.channel_roles`) is not cleaned unless named in
+    ``picks``; such channels are listed in ``report["not_eeg_by_name"]``, what each name was read as in
+    ``report["channel_roles"]``.
 
     Parameters
     ----------
@@ -103,9 +110,13 @@ def channel_picks(ctx: Context, info) -> np.ndarray:
     if missing:
         raise EegreconError(f"picks {missing} are neither channel names nor channel types of this recording "
                             f"(types present: {', '.join(sorted(set(types)))})")
-    by_name = [n for n, kind in zip(info["ch_names"], types)
-               if kind == "eeg" and n not in picks and name_says_not_eeg(n)]
+    ctx.roles = roles = channel_roles(info["ch_names"], types)
+    by_name = [n for n, kind, role in zip(info["ch_names"], types, roles.kinds)
+               if kind == "eeg" and n not in picks and role != "eeg"]
     ctx.report["not_eeg_by_name"] = by_name
+    ctx.report["channel_roles"] = {"summary": roles.summary(), "reference": roles.reference, "layout": roles.layout,
+                                   "read_as": {n: f"{roles.kinds[i]}: {why}" for i, n in enumerate(info["ch_names"])
+                                               if (why := roles.why.get(n))}}
     return np.asarray([i for i, (name, kind) in enumerate(zip(info["ch_names"], types))
                        if (name in picks or kind in picks) and name not in info["bads"] and name not in by_name],
                       dtype=int)
@@ -137,7 +148,7 @@ def live_engine(ctx: Context, info=None, n_rows: int = 1) -> tuple[ChunkEngine, 
         if not len(picks):
             raise DataError("the stream has no EEG channel to clean (all bad or not EEG): "
                             f"{', '.join(info['ch_names'][:8])}")
-        choice = ctx.models.for_recording(info, picks)
+        choice = ctx.models.for_recording(info, picks, ctx.roles)
         engine = ctx.engine_for(choice)
         rows = np.r_[picks, choice.ref_picks].astype(int)
         names = [info["ch_names"][i] for i in picks]
@@ -229,8 +240,8 @@ def clean_array(ctx: Context, X: np.ndarray, sfreq: float, time_axis: int | None
     return out.astype(X.dtype if X.dtype.kind == "f" else np.float64)
 
 
-def iter_raw(ctx: Context, raw, boundaries: Sequence[int] = (),
-             exclude: dict[str, str] | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
+def iter_raw(ctx: Context, raw, boundaries: Sequence[int] = (), exclude: dict[str, str] | None = None,
+             limits: dict[str, tuple[float, float]] | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
     """Clean a Raw chunk by chunk, reading only what each chunk needs (see
     :meth:`~eegrecon.clean.denoiser.Denoiser.iter_raw`).
 
@@ -244,6 +255,8 @@ def iter_raw(ctx: Context, raw, boundaries: Sequence[int] = (),
         Extra sample indices where the recording is discontinuous.
     exclude : dict of str to str or None
         Channels not to clean, with the reason.
+    limits : dict of str to (float, float) or None
+        The range, volts, each channel can be written in; a cleaned sample beyond it is returned as read.
 
     Yields
     ------
@@ -255,7 +268,7 @@ def iter_raw(ctx: Context, raw, boundaries: Sequence[int] = (),
     picks = np.asarray([i for i in channel_picks(ctx, raw.info) if raw.ch_names[i] not in exclude], dtype=int)
     names = [raw.ch_names[i] for i in picks]
     ctx.report.update(channels=names, untouched=[c for c in raw.ch_names if c not in names], excluded=exclude)
-    choice = ctx.models.for_recording(raw.info, picks)
+    choice = ctx.models.for_recording(raw.info, picks, ctx.roles)
     engine = ctx.engine_for(choice)
     refs = [i for i in choice.ref_picks if raw.ch_names[i] not in exclude]
     n = raw.n_times
@@ -278,7 +291,11 @@ def iter_raw(ctx: Context, raw, boundaries: Sequence[int] = (),
     def read(a: int, b: int) -> np.ndarray:
         return raw.get_data(picks=rows, start=a, stop=b)
 
-    rec = Recording(read, len(rows), n, raw.info["sfreq"], where, [raw.ch_names[i] for i in rows], runs, spans, "V")
+    row_names = [raw.ch_names[i] for i in rows]
+    bounds = None
+    if limits:
+        bounds = np.array([limits.get(c, (-np.inf, np.inf)) for c in row_names], dtype=float).reshape(-1, 2)
+    rec = Recording(read, len(rows), n, raw.info["sfreq"], where, row_names, runs, spans, "V", bounds)
     for start, stop, block in engine.iter_clean(rec):
         full = np.empty((len(raw.ch_names), stop - start))
         full[picks] = block[:len(picks)]
@@ -330,7 +347,7 @@ def clean_epochs(ctx: Context, epochs):
     out = epochs.copy().load_data()
     if not len(picks):
         return out
-    choice = ctx.models.for_recording(epochs.info, picks)
+    choice = ctx.models.for_recording(epochs.info, picks, ctx.roles)
     engine = ctx.engine_for(choice)
     sfreq = epochs.info["sfreq"]
     if engine.joint is not None:  # each epoch's channels (and references) together
@@ -372,7 +389,7 @@ def artifact_map(ctx: Context, X, sfreq: float | None = None) -> tuple[list[str]
 
     if isinstance(X, mne.io.BaseRaw):
         picks = channel_picks(ctx, X.info)
-        choice = ctx.models.for_recording(X.info, picks)
+        choice = ctx.models.for_recording(X.info, picks, ctx.roles)
         rows = np.r_[picks, choice.ref_picks].astype(int)
         data, sf = X.get_data(picks=rows), float(X.info["sfreq"])
         names = [X.ch_names[i] for i in picks]

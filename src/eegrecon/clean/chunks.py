@@ -92,3 +92,22 @@ def chunk_spans(n_times: int, chunk: int, margin: int, quantum: int) -> Iterator
         stop = min(start + chunk, n_times)
         yield max(0, start - margin), min(n_times, stop + margin), start, stop
 
+
+def span_mask(spans: list[tuple[int, int]], start: int, stop: int) -> np.ndarray:
+    """True where one of ``spans`` covers a sample of [start, stop).
+
+    Parameters
+    ----------
+    spans : list of (int, int)
+        Sample spans ``[a, b)``.
+    start, stop : int
+        The stretch asked about.
+
+    Returns
+    -------
+    ndarray of bool, shape (stop - start,)
+    """
+    mask = np.zeros(stop - start, bool)
+    for a, b in spans:
+        mask[max(a - start, 0):max(min(b, stop) - start, 0)] = True
+    return mask

@@ -20,8 +20,9 @@ import numpy as np
 
 from eegrecon.clean import adapters
 from eegrecon.clean.engine import Settings
-from eegrecon.clean.inputs import as_float_array, check_line_freq, check_sfreq
+from eegrecon.clean.inputs import as_float_array, check_line_freq, check_rise_limit, check_sfreq
 from eegrecon.clean.model_choice import ModelSet
+from eegrecon.clean.power_guard import RISE_LIMIT_DB
 from eegrecon.errors import EegreconError, OptionError
 from eegrecon.estimator import Estimator, check_is_fitted
 from eegrecon.options import ABOVE_BAND_POLICIES, AboveBand, check_option
@@ -57,16 +58,15 @@ class Denoiser(Estimator):
         Seconds cleaned at once (memory, not the network's result, grows with it); None: all at once.
     precision : {"auto", "float32", "bfloat16"}
         A network's arithmetic; ``"auto"``: bfloat16 where the CPU computes it natively.
-    refit_components : int
-        Multichannel model: courses of the per-chunk refit (:mod:`~eegrecon.clean.spatial.refit`); 0: off.
-    artifact_sources : int
-        Multichannel model: topographies redone in source space (:mod:`~eegrecon.clean.spatial.artifact_sources`).
-    reference_regression : bool
-        Multichannel model with EOG/ECG channels: regress on them where the network agrees
-        (:mod:`~eegrecon.clean.spatial.reference_regression`).
-    recording_fit : bool
-        Multichannel model: the source step's topographies fitted over the whole recording in a pre-pass
-        (:mod:`~eegrecon.clean.spatial.recording_fit`); False: per chunk.
+    refit_components, artifact_sources : int
+        Multichannel model: courses of the per-chunk refit (:mod:`~eegrecon.clean.spatial.refit`; 0: off);
+        topographies redone in source space (:mod:`~eegrecon.clean.spatial.artifact_sources`).
+    reference_regression, recording_fit : bool
+        Multichannel model: regress on EOG/ECG channels where the network agrees
+        (:mod:`~eegrecon.clean.spatial.reference_regression`); fit the source step's topographies over the
+        whole recording in a pre-pass (:mod:`~eegrecon.clean.spatial.recording_fit`; False: per chunk).
+    rise_limit_db : float or None
+        Largest band-power rise per 10-s channel stretch (:mod:`~eegrecon.clean.power_guard`); None: no guard.
 
     Attributes
     ----------
@@ -84,7 +84,8 @@ class Denoiser(Estimator):
                  units: str | None = "uV", batch_size: int = 256, line_freq: float | str | None = "auto",
                  ensemble: bool = False, above_band: AboveBand = "keep", chunk_s: float | None = 120.0,
                  precision: str = "auto", refit_components: int = 0, reference_regression: bool = True,
-                 artifact_sources: int = 2, recording_fit: bool = True):
+                 artifact_sources: int = 2, recording_fit: bool = True,
+                 rise_limit_db: float | None = RISE_LIMIT_DB):
         self.model = model
         self.overlap = overlap
         self.picks = picks
@@ -99,6 +100,7 @@ class Denoiser(Estimator):
         self.reference_regression = reference_regression
         self.artifact_sources = artifact_sources
         self.recording_fit = recording_fit
+        self.rise_limit_db = rise_limit_db
 
     def _is_fitted(self) -> bool:
         return hasattr(self, "method_")
@@ -125,6 +127,7 @@ class Denoiser(Estimator):
         for name in ("reference_regression", "recording_fit"):
             if not isinstance(getattr(self, name), bool | np.bool_):
                 raise OptionError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        check_rise_limit(self.rise_limit_db)
         if self.chunk_s is not None and not (np.isfinite(self.chunk_s) and self.chunk_s > 0):
             raise OptionError(f"chunk_s must be a positive number of seconds or None, got {self.chunk_s!r}")
         self.models_ = ModelSet(self.model, self.precision, self.ensemble)
@@ -138,7 +141,7 @@ class Denoiser(Estimator):
         check_is_fitted(self, _NOT_FITTED)
         settings = Settings(self.overlap, self.batch_size, self.line_freq, self.line_hz_, self.above_band,
                             self.chunk_s, self.refit_components, self.artifact_sources, self.reference_regression,
-                            self.recording_fit)
+                            self.recording_fit, self.rise_limit_db)
         ctx = adapters.Context(self.models_, settings, self.picks, self.units)
         self.report_ = ctx.report
         self.sfreq_, self.n_window_ = float(self.method_.sfreq), int(self.method_.n_times)
@@ -221,8 +224,8 @@ class Denoiser(Estimator):
         finally:
             self._done(ctx)
 
-    def iter_raw(self, raw, boundaries: Sequence[int] = (),
-                 exclude: dict[str, str] | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
+    def iter_raw(self, raw, boundaries: Sequence[int] = (), exclude: dict[str, str] | None = None,
+                 limits: dict[str, tuple[float, float]] | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
         """Clean a Raw chunk by chunk, reading only what each chunk needs (memory bounded by ``chunk_s``).
 
         Parameters
@@ -233,6 +236,9 @@ class Denoiser(Estimator):
             Extra sample indices where the recording is discontinuous (added to the boundary annotations).
         exclude : dict of str to str or None
             Channels not to clean, with the reason (listed in ``report_["excluded"]``).
+        limits : dict of str to (float, float) or None
+            The range, volts, each channel can be written in (a file's physical range): a cleaned sample beyond it
+            is returned as read, never clipped (counted in ``report_["out_of_range_kept"]``).
 
         Yields
         ------
@@ -242,7 +248,7 @@ class Denoiser(Estimator):
         """
         ctx = self.context()
         try:
-            yield from adapters.iter_raw(ctx, raw, boundaries, exclude)
+            yield from adapters.iter_raw(ctx, raw, boundaries, exclude, limits)
         finally:
             self._done(ctx)
 

@@ -18,15 +18,18 @@ from typing import Any
 import numpy as np
 
 from eegrecon.blas import single_threaded_blas
-from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans
+from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans, span_mask
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.power_change import PowerChange
+from eegrecon.clean.power_guard import GAIN_FLOOR_DB, RISE_LIMIT_DB, guard_power, keep_in_range, stretches
 from eegrecon.clean.recording import Recording
+from eegrecon.clean.spatial.common_mode import is_average_referenced
 from eegrecon.clean.spatial.recording_fit import FIT_CHUNKS, TopographyPool
 from eegrecon.clean.spatial.stage import SpatialStage
 from eegrecon.clean.survey import MODEL_BAND_FRACTION, report_survey, survey
 from eegrecon.clean.window_cache import WindowCache
 from eegrecon.clean.windows import denoise_signals
+from eegrecon.signal.baseline import baseline_settle, slow_baseline
 from eegrecon.signal.filters import bandpass, hop_for, notch
 from eegrecon.signal.validate import channel_names
 
@@ -61,6 +64,8 @@ class Settings:
         Spatial-stage option.
     recording_fit : bool
         Fit the source step's topographies over the whole recording in a pre-pass (else per chunk).
+    rise_limit_db : float or None
+        The power guard's limit (:mod:`~eegrecon.clean.power_guard`); None: no guard.
     """
 
     overlap: float = 0.5
@@ -73,6 +78,7 @@ class Settings:
     artifact_sources: int = 2
     reference_regression: bool = True
     recording_fit: bool = True
+    rise_limit_db: float | None = RISE_LIMIT_DB
 
 
 @dataclass
@@ -97,6 +103,8 @@ class Stretch:
         The kept samples, in the stretch.
     broken : list of int
         Rows found broken.
+    base : ndarray, shape (n_rows, hi - lo), or None
+        The slow baseline taken out before the network (added back by :meth:`ChunkEngine.finish`); None: none.
     """
 
     as_read: np.ndarray
@@ -109,10 +117,12 @@ class Stretch:
     a: int
     b: int
     broken: list[int]
+    base: np.ndarray | None = None
 
     @property
     def nbytes(self) -> int:
-        return sum({id(v): v.nbytes for v in (self.as_read, self.x, self.regressed, self.y)}.values())
+        arrays = (self.as_read, self.x, self.regressed, self.y) + (() if self.base is None else (self.base,))
+        return sum({id(v): v.nbytes for v in arrays}.values())
 
 
 class ChunkEngine:
@@ -140,6 +150,7 @@ class ChunkEngine:
         self._pool: TopographyPool | None = None  # the recording's artifact-source sums (pre-pass, then each chunk)
         self._pooled: set[int] = set()  # chunks added to it
         self.power_change: PowerChange | None = None
+        self.baseline_rows: np.ndarray | None = None  # rows (of those given to run_network) with a slow baseline
         self.stage = SpatialStage(settings.reference_regression, settings.artifact_sources,
                                   settings.refit_components,
                                   lambda sfreq: models.course_cleaner(sfreq, settings.overlap, settings.batch_size),
@@ -227,6 +238,8 @@ class ChunkEngine:
         margin = self._model_context(sfreq, quantum)
         if self.line_hz:
             margin += -(-self._settle(sfreq) // quantum) * quantum
+        if self.baseline_rows is not None and self.baseline_rows.any():
+            margin += -(-baseline_settle(sfreq) // quantum) * quantum
         chunk = n_times if self.settings.chunk_s is None else int(np.ceil(self.settings.chunk_s * sfreq))
         return chunk, margin, quantum
 
@@ -272,6 +285,14 @@ class ChunkEngine:
         """
         a, b = keep if keep is not None else (0, x.shape[1])
         as_read = x
+        base = None
+        if self.baseline_rows is not None and self.baseline_rows.any():  # offsets and drifts stay out of the work
+            base = np.zeros(x.shape)
+            base[self.baseline_rows] = slow_baseline(x[self.baseline_rows], sfreq)
+            n_eeg = None if self.live_joint is None else self.live_joint[0]
+            if n_eeg and is_average_referenced(x[:n_eeg]):  # and an average reference stays one
+                base[:n_eeg] -= base[:n_eeg].mean(axis=0)
+            x = x - base
         if self.line_hz:
             x = notch(x, sfreq, self.line_hz)
         context = self._model_context(sfreq, chunk_quantum(sfreq, self.sfreq))
@@ -290,7 +311,8 @@ class ChunkEngine:
         regressed = x
         if n_eeg:
             regressed, y = self.stage.regress(x, y, sfreq, lo, hi, n_eeg, self._ref_kinds(), network)
-        return Stretch(as_read[broken, lo:hi], x, regressed, y, sfreq, lo, hi, a, b, broken)
+        return Stretch(as_read[broken, lo:hi], x, regressed, y, sfreq, lo, hi, a, b, broken,
+                       None if base is None else base[:, lo:hi])
 
     def _ref_kinds(self) -> list[str]:
         from eegrecon.models.multichannel_net import REF_KINDS
@@ -314,6 +336,8 @@ class ChunkEngine:
             y = self.stage.finish(st.x, st.regressed, y, st.sfreq, st.lo, st.hi, self.live_joint[0])
         if self._lowpasses(st.sfreq):
             y = bandpass(y, st.sfreq, None, MODEL_BAND_FRACTION * self.sfreq)
+        if st.base is not None:
+            y = y + st.base
         y[st.broken] = st.as_read
         return y[:, st.a - st.lo:st.b - st.lo]
 
@@ -378,6 +402,11 @@ class ChunkEngine:
                                            self.line_hz, s.above_band, self.sfreq,
                                            getattr(self.method, "precision", None))
         names = channel_names(n_rows, ch_names)
+        self.baseline_rows = found.slow_rows[live]
+        eeg_live = live < (n_rows if self.joint is None else len(self.joint.pos))
+        if self.baseline_rows[eeg_live].sum() < 0.5 * eeg_live.sum():  # a few slow channels are broken ones (the
+            self.baseline_rows[:] = False  # spatial stage's check finds them); a DC-coupled amplifier shows in most
+        self.report["baseline_removed"] = [names[i] for i in live[self.baseline_rows]]
         if self.joint is not None:  # the multichannel model sees the live EEG rows, then the live references
             n_eeg = len(self.joint.pos)
             eeg, refs = live[live < n_eeg], live[live >= n_eeg] - n_eeg
@@ -395,6 +424,8 @@ class ChunkEngine:
                           stacklevel=4)
         cleaned = live if self.joint is None else live[live < len(self.joint.pos)]
         self.power_change = PowerChange(sfreq, [names[i] for i in cleaned])
+        self.report.update(returned_as_read={}, out_of_range_kept=0, rise_limit_db=s.rise_limit_db,
+                           gain_floor_db=GAIN_FLOOR_DB)
         spans = [(r0, ra, rb, a, b) for r0, r1 in runs if r1 - r0 >= 2
                  for ra, rb, a, b in chunk_spans(r1 - r0, chunk, margin, quantum)]
         fitted: dict[int, Stretch] = {}
@@ -418,10 +449,18 @@ class ChunkEngine:
                             self._pool_later(i, st)
                         out[live] = self.finish(st)
                 i += 1
+                mask = None
                 if keep:
                     mask = span_mask(keep, r0 + a, r0 + b)
                     out[:, mask] = orig[:, mask]
-                self.report["power_change"] = self.power_change.update(orig[cleaned], out[cleaned]).largest_rise()
+                if rec.limits is not None:
+                    self.report["out_of_range_kept"] += keep_in_range(out, orig, rec.limits)
+                if s.rise_limit_db is not None:
+                    guard_power(out, orig, cleaned, sfreq, [names[j] for j in cleaned], (r0 + a) / sfreq,
+                                self.report["returned_as_read"], mask, s.rise_limit_db)
+                for p0, p1 in stretches(b - a, b - a, mask):  # what the cleaning wrote, not the spans kept
+                    self.power_change.update(orig[cleaned, p0:p1], out[cleaned, p0:p1])
+                self.report["power_change"] = self.power_change.largest_rise(GAIN_FLOOR_DB)
                 yield r0 + a, r0 + b, out
 
     def clean_array(self, data: np.ndarray, sfreq: float, where: str, units: str | None,
@@ -450,23 +489,3 @@ class ChunkEngine:
         for start, stop, block in self.iter_clean(Recording.from_array(data, sfreq, where, units, ch_names)):
             out[:, start:stop] = block
         return out
-
-
-def span_mask(spans: list[tuple[int, int]], start: int, stop: int) -> np.ndarray:
-    """True where one of ``spans`` covers a sample of [start, stop).
-
-    Parameters
-    ----------
-    spans : list of (int, int)
-        Sample spans ``[a, b)``.
-    start, stop : int
-        The stretch asked about.
-
-    Returns
-    -------
-    ndarray of bool, shape (stop - start,)
-    """
-    mask = np.zeros(stop - start, bool)
-    for a, b in spans:
-        mask[max(a - start, 0):max(min(b, stop) - start, 0)] = True
-    return mask

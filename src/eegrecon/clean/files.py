@@ -15,6 +15,7 @@ MNE from a Raw cleaned on read (:class:`~eegrecon.clean.cleaned_raw.CleanedRaw`)
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ class CleanResult:
         The Denoiser's report.
     figure : Path or None
         The QC report (HTML, :mod:`eegrecon.clean.qc`), if asked for.
+    notes : list of str
+        The warnings reading and cleaning raised (MNE's readers, the survey), one line each.
     """
 
     input: Path
@@ -65,6 +68,7 @@ class CleanResult:
     note: str = ""
     report: dict = field(default_factory=dict)
     figure: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def _suffix(path: Path) -> str:
@@ -127,7 +131,8 @@ def _write_edf(den: Denoiser, raw, plan, dest: Path) -> dict:
     with atomic_path(dest) as tmp:
         writer = None
         try:
-            for start, _stop, block in den.iter_raw(raw, boundaries=gaps, exclude=exclude):
+            limits = {name: lay for name, sig in channel_signal.items() if (lay := layout.range_volts(sig))}
+            for start, _stop, block in den.iter_raw(raw, boundaries=gaps, exclude=exclude, limits=limits):
                 if writer is None:
                     rows = [raw.ch_names.index(c) for c in den.report_["channels"]]
                     writer = EdfRewriter(layout, tmp, {r: channel_signal[raw.ch_names[r]] for r in rows})
@@ -151,7 +156,8 @@ def _write_brainvision(den: Denoiser, raw, layout: BrainVisionLayout, dest: Path
     with atomic_files(dest.parent, dest.name) as tmp:
         writer = None
         try:
-            for start, _stop, block in den.iter_raw(raw):
+            limits = {name: layout.range_volts(i) for i, name in enumerate(layout.names)}
+            for start, _stop, block in den.iter_raw(raw, limits=limits):
                 if writer is None:
                     rows = [raw.ch_names.index(c) for c in den.report_["channels"]]
                     writer = BrainVisionRewriter(layout, copy_brainvision(layout, tmp, dest.stem), rows)
@@ -171,7 +177,8 @@ def _write(raw, dest: Path, fmt: str) -> None:
         else:
             import mne
 
-            mne.export.export_raw(tmp / dest.name, raw.load_data(), fmt=fmt, overwrite=True, verbose="error")
+            mne.export.export_raw(tmp / dest.name, raw.load_data(verbose="error"), fmt=fmt, overwrite=True,
+                                  verbose="error")
 
 
 def clean_file(path: str | Path, out_dir: str | Path, model="auto", overwrite: bool = False,
@@ -259,6 +266,24 @@ def write_cleaned(den: Denoiser, raw, path: Path, dest: Path, fmt: str) -> tuple
     return dest, fmt, note, extra
 
 
+def one_line_notes(caught: list[warnings.WarningMessage], width: int = 300) -> list[str]:
+    """Warnings as short one-line notes, each once, in order.
+
+    Parameters
+    ----------
+    caught : list of warnings.WarningMessage
+        From ``warnings.catch_warnings(record=True)``.
+    width : int
+        Longest note, characters.
+
+    Returns
+    -------
+    list of str
+    """
+    notes = (" ".join(str(w.message).split()) for w in caught)
+    return list(dict.fromkeys(n if len(n) <= width else n[:width - 1] + "…" for n in notes if n))
+
+
 def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1, overwrite: bool = False,
                 report: bool = False, on_done=None, **options: Any) -> list[CleanResult | Exception]:
     """Clean many files, ``n_jobs`` at a time (joblib processes); errors are returned per file, not raised.
@@ -295,7 +320,11 @@ def clean_files(paths: list[Path], out_dir: Path, model="auto", n_jobs: int = 1,
 
             torch.set_num_threads(threads)
         try:
-            return clean_file(p, out_dir, model, overwrite, report, **options)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = clean_file(p, out_dir, model, overwrite, report, **options)
+            result.notes = one_line_notes(caught)
+            return result
         except EegreconError as exc:
             return exc
 

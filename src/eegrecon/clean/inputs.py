@@ -1,9 +1,9 @@
-"""What a user hands the Denoiser, checked and interpreted: arrays (shape, dtype, rate, layout), channel names that
-say a channel is not scalp EEG, the mains option. Errors say what was expected and what to do."""
+"""What a user hands the Denoiser, checked and interpreted: arrays (shape, dtype, rate, layout), the mains option.
+
+Errors say what was expected and what to do."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -137,31 +137,6 @@ def looks_transposed(shape: tuple[int, ...], sfreq: float) -> bool:
             and shape[1] <= MAX_PLAUSIBLE_CHANNELS)
 
 
-_NOT_EEG_TOKENS = ("eog", "heog", "veog", "ecg", "ekg", "emg")
-_EAR_TOKENS = ("a1", "a2", "m1", "m2")
-
-
-def name_says_not_eeg(name: str) -> bool:
-    """Whether a channel name says it is not scalp EEG: EOG, ECG/EKG, EMG or a reference electrode.
-
-    Parameters
-    ----------
-    name : str
-        Channel name (e.g. ``"EOG left"``, ``"EMG chin"``, ``"ECG"``, ``"Ref"``, ``"EEG Fpz-Cz"``).
-
-    Returns
-    -------
-    bool
-        True for EOG, ECG, EKG, EMG and reference channels (including an ear/mastoid derivation such as
-        ``"EEG A2-A1"``).
-    """
-    tokens = [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t]
-    ears = [t for t in tokens if t != "eeg"]
-    if len(ears) == 2 and all(t in _EAR_TOKENS for t in ears):  # e.g. "EEG A2-A1": ear against ear, a reference check
-        return True
-    return any(t.startswith(_NOT_EEG_TOKENS) for t in tokens) or any(t in ("ref", "reference") for t in tokens)
-
-
 def check_line_freq(value: Any) -> float | None:
     """``line_freq`` as the frequency to notch now (None for "auto" until detected, or for off).
 
@@ -177,3 +152,17 @@ def check_line_freq(value: Any) -> float | None:
     if value is None or value == "auto":
         return None
     return positive_number(value, OptionError, "line_freq must be 'auto', None or a frequency in Hz (50 or 60)")
+
+
+def check_rise_limit(value) -> None:
+    """Check the power guard's limit (:class:`~eegrecon.Denoiser` ``rise_limit_db``).
+
+    Parameters
+    ----------
+    value : float or None
+        dB ≥ 0, or None (no guard).
+    """
+    ok = value is None or (not isinstance(value, bool) and isinstance(value, int | float | np.floating)
+                           and np.isfinite(value) and value >= 0)
+    if not ok:
+        raise OptionError(f"rise_limit_db must be a number of dB ≥ 0, or None (no guard), got {value!r}")

@@ -3,9 +3,10 @@
 Rule (``Denoiser(model="auto")``, the default, and ``eegrecon denoise``): the multichannel model
 (:data:`~eegrecon.models.pretrained.MULTICHANNEL_MODEL`) when at least :data:`MIN_POSITIONED_CHANNELS` EEG
 channels to clean have a known position — from the recording's montage, or else from standard 10-20/10-05 names
-matched to MNE's template — and they are at least half of the channels to clean; the single-channel model
-otherwise (arrays, few channels, unknown names). EOG and ECG channels of the recording (by type, or by a name
-such as ``"EOG left"`` or ``"ECG"``) are given to the multichannel model as references, never cleaned.
+matched to MNE's template or to a BioSemi/EGI cap (:mod:`~eegrecon.clean.channel_roles`) — and they are at
+least half of the channels to clean; the single-channel model otherwise (arrays, few channels, unknown names).
+EOG and ECG channels of the recording (by type, or by a name such as ``"EOG left"``, ``"ECG"`` or
+``"POL EKG"``) are given to the multichannel model as references, never cleaned.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from eegrecon.clean.channel_roles import ChannelRoles, channel_roles
 from eegrecon.errors import EegreconError
 from eegrecon.method import Method, TestTimeEnsemble
 from eegrecon.signal.montage import positions_from_info
@@ -60,7 +62,7 @@ def _reference_kind(name: str, ch_type: str) -> str | None:
     return None
 
 
-def reference_channels(info, skip: list[int]) -> tuple[list[int], list[str]]:
+def reference_channels(info, skip: list[int], roles: ChannelRoles | None = None) -> tuple[list[int], list[str]]:
     """EOG and ECG channels of a recording (not bad, not among ``skip``).
 
     Parameters
@@ -69,6 +71,8 @@ def reference_channels(info, skip: list[int]) -> tuple[list[int], list[str]]:
         The recording's info.
     skip : list of int
         Channel indices that are not references (the EEG being cleaned).
+    roles : ChannelRoles or None
+        What the names say (:func:`~eegrecon.clean.channel_roles.channel_roles`; read here when None).
 
     Returns
     -------
@@ -77,18 +81,22 @@ def reference_channels(info, skip: list[int]) -> tuple[list[int], list[str]]:
     """
     picks, kinds = [], []
     types = info.get_channel_types()
+    roles = roles if roles is not None else channel_roles(info["ch_names"], types)
     for i, (name, kind) in enumerate(zip(info["ch_names"], types)):
         if i in skip or name in info["bads"] or kind not in ("eog", "ecg", "eeg", "misc", "bio"):
             continue
-        ref = _reference_kind(name, kind)
+        ref = roles.kinds[i] if kind == "eeg" else _reference_kind(name, kind)
+        ref = ref if ref in ("eog", "ecg") else None
         if ref is not None:
             picks.append(i)
             kinds.append(ref)
     return picks, kinds
 
 
-def joint_input(info, picks: np.ndarray) -> JointInput:
+def joint_input(info, picks: np.ndarray, roles: ChannelRoles | None = None) -> JointInput:
     """What the multichannel model gets for these channels: their positions and the recording's references.
+
+    Positions come from the recording's montage where it has one, else from the sites the names stand for.
 
     Parameters
     ----------
@@ -96,18 +104,24 @@ def joint_input(info, picks: np.ndarray) -> JointInput:
         The recording's info.
     picks : ndarray of int
         The EEG channels to clean.
+    roles : ChannelRoles or None
+        What the names say (read here when None).
 
     Returns
     -------
     JointInput
         Positions (NaN where unknown), references and where the positions came from.
     """
+    roles = roles if roles is not None else channel_roles(info["ch_names"], info.get_channel_types())
     pos, origin = positions_from_info(info, picks)
-    ref_picks, ref_kinds = reference_channels(info, list(picks))
+    if origin == "names":
+        pos = roles.positions[np.asarray(picks, dtype=int)].reshape(-1, 3)
+        origin = f"names, {roles.layout} cap" if roles.layout else "names"
+    ref_picks, ref_kinds = reference_channels(info, list(picks), roles)
     return JointInput(pos, ref_picks, ref_kinds, origin)
 
 
-def choose_model(info, picks: np.ndarray) -> tuple[bool, str, JointInput | None]:
+def choose_model(info, picks: np.ndarray, roles: ChannelRoles | None = None) -> tuple[bool, str, JointInput | None]:
     """Whether the multichannel model should clean these channels, and why.
 
     Parameters
@@ -116,6 +130,8 @@ def choose_model(info, picks: np.ndarray) -> tuple[bool, str, JointInput | None]
         The recording's info.
     picks : ndarray of int
         The EEG channels to clean.
+    roles : ChannelRoles or None
+        What the names say (read here when None).
 
     Returns
     -------
@@ -124,7 +140,7 @@ def choose_model(info, picks: np.ndarray) -> tuple[bool, str, JointInput | None]
     """
     if len(picks) == 0:
         return False, "no EEG channel to clean", None
-    joint = joint_input(info, picks)
+    joint = joint_input(info, picks, roles)
     known = int(np.isfinite(joint.pos).all(axis=1).sum())
     where = f"{known} of {len(picks)} EEG channels have a known position (from the {joint.origin})"
     if known < MIN_POSITIONED_CHANNELS or known < 0.5 * len(picks):
@@ -294,7 +310,7 @@ class ModelSet:
         fn = lambda w: method.denoise(w, float(method.sfreq))  # noqa: E731
         return lambda s: denoise_signals(s, sfreq, fn, float(method.sfreq), int(method.n_times), overlap, batch_size)
 
-    def for_recording(self, info, picks: np.ndarray) -> Choice:
+    def for_recording(self, info, picks: np.ndarray, roles: ChannelRoles | None = None) -> Choice:
         """The model for a recording's channels ``picks`` (:func:`choose_model` under ``"auto"``).
 
         Parameters
@@ -303,16 +319,18 @@ class ModelSet:
             The recording's info.
         picks : ndarray of int
             The EEG channels to clean.
+        roles : ChannelRoles or None
+            What the names say (read here when None).
 
         Returns
         -------
         Choice
         """
         if self.auto:
-            use, reason, joint = choose_model(info, picks)
+            use, reason, joint = choose_model(info, picks, roles)
             method = self.multichannel() if use else self.main
         elif is_multichannel(self.main):
-            joint, reason, method = joint_input(info, picks), "asked for", self.main
+            joint, reason, method = joint_input(info, picks, roles), "asked for", self.main
         else:
             joint, reason, method = None, "asked for", self.main
         refs = list(joint.ref_picks) if joint else []

@@ -19,6 +19,8 @@ EEG_BANDS = {"delta": (1.0, 4.0), "theta": (4.0, 8.0), "alpha": (8.0, 13.0), "be
              "gamma": (30.0, 45.0)}
 #: mains frequencies whose ±1 Hz bins are checked on their own
 LINE_FREQS = (50.0, 60.0)
+#: what a rise from nothing (a flat channel given content) is reported as, dB
+MAX_DB = 999.0
 #: Welch segment, s (0.25-Hz resolution: the mains bins hold a few bins each)
 SEGMENT_S = 4.0
 
@@ -101,10 +103,30 @@ class PowerChange:
 
     @property
     def db(self) -> np.ndarray:
-        """(n_chans, n_bands): 10·log10(after / before); 0 where both are 0."""
+        """(n_chans, n_bands): 10·log10(after / before); 0 where both are 0, +inf where only ``after`` is not (a
+        flat channel given content)."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(self._before > 0, self._after / np.maximum(self._before, 1e-300), 1.0)
+            ratio = np.where(self._before > 0, self._after / np.maximum(self._before, 1e-300),
+                             np.where(self._after > 0, np.inf, 1.0))
         return 10 * np.log10(np.maximum(ratio, 1e-30))
+
+    def injected_db(self, floor_db: float) -> np.ndarray:
+        """(n_chans, n_bands): :attr:`db` where the power a band gained is at least ``floor_db`` of the channel's
+        power before (summed over the bands), −inf where it gained less: a rise of a band that holds next to
+        nothing (a notched mains bin, the delta of a test signal) is no content added.
+
+        Parameters
+        ----------
+        floor_db : float
+            The smallest gain that counts, dB relative to the channel's power (e.g. −30: 0.1 %).
+
+        Returns
+        -------
+        ndarray, shape (n_chans, n_bands)
+        """
+        gained = self._after - self._before
+        total = self._before.sum(axis=1, keepdims=True)
+        return np.where(gained >= 10 ** (floor_db / 10) * total, self.db, -np.inf)
 
     def group_db(self, groups: dict[str, list[int]]) -> dict[str, np.ndarray]:
         """The change per band of each group of channels (their powers summed), dB.
@@ -126,13 +148,20 @@ class PowerChange:
                                                      1e-30))
         return out
 
-    def largest_rise(self) -> dict:
-        """The largest rise over channels and bands: ``{"db", "channel", "band"}`` (``db`` ≤ 0: nothing rose)."""
-        change = self.db
-        if not change.size:
+    def largest_rise(self, floor_db: float | None = None) -> dict:
+        """The largest rise over channels and bands: ``{"db", "channel", "band"}`` (``db`` ≤ 0: nothing rose).
+
+        Parameters
+        ----------
+        floor_db : float or None
+            Count only gains of at least this much of the channel's power (:meth:`injected_db`); None: every rise.
+        """
+        change = self.db if floor_db is None else self.injected_db(floor_db)
+        if not change.size or not np.isfinite(change).any():  # no channel, or no gain above the floor
             return {"db": 0.0, "channel": None, "band": None}
         i, j = np.unravel_index(int(np.argmax(change)), change.shape)
-        return {"db": round(float(change[i, j]), 2), "channel": self.ch_names[i], "band": list(self.bands)[j]}
+        db = min(float(change[i, j]), MAX_DB)
+        return {"db": round(db, 2), "channel": self.ch_names[i], "band": list(self.bands)[j]}
 
     def table(self) -> list[dict]:
         """One row per channel: its name and the change in every band, dB."""

@@ -39,6 +39,9 @@ class Recording:
         Sample spans returned exactly as read (``bad_*`` annotations).
     units : str or None
         The declared unit (a sanity warning only).
+    limits : ndarray, shape (n_rows, 2), or None
+        The lowest and highest value each row can hold where it is written (a file's physical range): a cleaned
+        sample beyond them is returned as read instead of clipped. None: no limit.
     """
 
     read: ReadFn
@@ -50,6 +53,7 @@ class Recording:
     runs: Sequence[tuple[int, int]] | None = None
     bad_spans: list[tuple[int, int]] | None = None
     units: str | None = "V"
+    limits: np.ndarray | None = None
 
     @classmethod
     def from_array(cls, data: np.ndarray, sfreq: float, where: str, units: str | None,

@@ -1,7 +1,8 @@
 """The survey pass: one read of the whole recording, chunk by chunk, before anything is cleaned.
 
 It finds what must be known in advance: non-finite values (an error naming the channels), flat and clipped
-channels, the units' plausibility, the mains hum (from the recording's own spectrum, broken channels left out so
+channels, the units' plausibility, rows with a slow baseline (DC offsets, drift) to take out before the network, the
+mains hum (from the recording's own spectrum, broken channels left out so
 that one of them cannot decide the notch for the others) and the share of power above the model's band.
 """
 
@@ -16,6 +17,7 @@ from scipy.signal import welch
 
 from eegrecon.clean.recording import ReadFn
 from eegrecon.clean.spatial.broken_channels import find_bad_channels
+from eegrecon.signal.baseline import needs_baseline, slow_and_fast_power
 from eegrecon.signal.mains import LineNoise, SpectrumAccumulator, detect_line_noise
 from eegrecon.signal.validate import ChannelStats, channel_names, check_finite, check_units
 
@@ -35,11 +37,14 @@ class Survey:
         Share of the input's power above the model's band.
     line : LineNoise or None
         The mains hum found (None: none, or not looked for).
+    slow_rows : ndarray of bool, shape (n_rows,)
+        Rows whose offset or drift must be taken out before the network (:mod:`eegrecon.signal.baseline`).
     """
 
     stats: ChannelStats
     power_share: float
     line: LineNoise | None
+    slow_rows: np.ndarray
 
 
 def survey(read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str, ch_names: list[str] | None,
@@ -74,10 +79,13 @@ def survey(read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str, ch
     stats = ChannelStats(n_rows)
     spectrum = SpectrumAccumulator(sfreq) if find_mains else None
     edge, above, total = MODEL_BAND_FRACTION * model_sfreq, 0.0, 0.0
+    slow, fast = np.zeros(n_rows), np.zeros(n_rows)
     for start in range(0, n_times, max(chunk, 1)):
         block = np.asarray(read(start, min(start + chunk, n_times)), dtype=np.float64)
         check_finite(block, ch_names, where)
         stats.update(block)
+        power = slow_and_fast_power(block, sfreq)
+        slow, fast = slow + power[0], fast + power[1]
         if spectrum is not None:  # a broken channel must not decide the notch for all the others
             eeg = np.flatnonzero(block[:n_rows if n_eeg is None else n_eeg].std(axis=1) > 0)
             keep = np.ones(n_rows, bool)
@@ -89,7 +97,7 @@ def survey(read: ReadFn, n_rows: int, n_times: int, sfreq: float, where: str, ch
             total += float(p.sum()) * block.shape[1]
     line = (detect_line_noise(spectrum.freqs, spectrum.psd, sfreq, spectrum.segments)
             if spectrum is not None and spectrum.psd is not None else None)
-    return Survey(stats, above / max(total, 1e-300), line)
+    return Survey(stats, above / max(total, 1e-300), line, needs_baseline(slow, fast, n_times / sfreq))
 
 
 def report_survey(found: Survey, report: dict[str, Any], ch_names: list[str] | None, sfreq: float, where: str,

@@ -50,6 +50,25 @@ class BrainVisionLayout:
     multiplexed: bool
     n_times: int
 
+    def range_volts(self, channel: int) -> tuple[float, float]:
+        """The lowest and highest value ``channel`` can hold, volts (unbounded for floating-point files).
+
+        Parameters
+        ----------
+        channel : int
+            Channel index.
+
+        Returns
+        -------
+        (float, float)
+        """
+        dtype = np.dtype(self.dtype)
+        if dtype.kind != "i":
+            return -np.inf, np.inf
+        info = np.iinfo(dtype)
+        ends = sorted((info.min * float(self.volts[channel]), info.max * float(self.volts[channel])))
+        return ends[0], ends[1]
+
 
 def _sections(text: str) -> dict[str, dict[str, str]]:
     """``key=value`` lines of an INI-like header by ``[section]``; comments and free text (``[Comment]``) ignored."""
@@ -58,7 +77,7 @@ def _sections(text: str) -> dict[str, dict[str, str]]:
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("[") and line.endswith("]"):
-            section = out.setdefault(line[1:-1], {})
+            section = out.setdefault(line[1:-1].strip().lower(), {})  # NeurOne writes "[Common infos]"
         elif section is not None and "=" in line and not line.startswith(";"):
             key, value = line.split("=", 1)
             section[key.strip()] = value
@@ -80,11 +99,11 @@ def read_brainvision_layout(vhdr: str | Path) -> BrainVisionLayout | None:
     """
     vhdr = Path(vhdr)
     cfg = _sections(vhdr.read_bytes().decode("utf-8", errors="replace"))
-    common, binary = cfg.get("Common Infos", {}), cfg.get("Binary Infos", {})
+    common, binary = cfg.get("common infos", {}), cfg.get("binary infos", {})
     if common.get("DataFormat", "BINARY").upper() != "BINARY" or binary.get("BinaryFormat") not in _DTYPES:
         return None
     names, volts = [], []
-    for key, value in cfg.get("Channel Infos", {}).items():
+    for key, value in cfg.get("channel infos", {}).items():
         if not key.lower().startswith("ch"):
             continue
         fields = value.split(",")

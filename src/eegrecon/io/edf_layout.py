@@ -102,6 +102,24 @@ class EdfLayout:
         """
         return _VOLTS.get(self.units[signal].strip().lower())
 
+    def range_volts(self, signal: int) -> tuple[float, float] | None:
+        """The lowest and highest value ``signal`` can hold, volts (its physical range); None when not a voltage.
+
+        Parameters
+        ----------
+        signal : int
+            Signal index.
+
+        Returns
+        -------
+        (float, float) or None
+        """
+        scale = self.volts_per_unit(signal)
+        if scale is None:
+            return None
+        ends = sorted((float(self.phys_min[signal]) * scale, float(self.phys_max[signal]) * scale))
+        return ends[0], ends[1]
+
 
 def _floats(values: list[str]) -> np.ndarray:
     """Numbers of header fields; NaN where a field is not a number (such a signal is not rewritten)."""
@@ -217,7 +235,9 @@ class EdfRewriter:
     """Copy an EDF/BDF file, then overwrite some of its signals with new values, a span of samples at a time.
 
     Values are converted back to the signal's digital units with its own header ranges, rounded and clipped to
-    the digital range (the number of clipped samples is counted).
+    what the sample width holds (16 or 24 bits; the number of clipped samples is counted). Not to the header's
+    digital range: some files hold samples beyond it, and a value written back as read must stay as read (the
+    cleaning itself keeps within :meth:`EdfLayout.range_volts` and what the input holds).
 
     Parameters
     ----------
@@ -258,9 +278,10 @@ class EdfRewriter:
             scale = lay.volts_per_unit(sig)
             gain = (lay.dig_max[sig] - lay.dig_min[sig]) / (lay.phys_max[sig] - lay.phys_min[sig])
             digital = np.round((values[row] / scale - lay.phys_min[sig]) * gain + lay.dig_min[sig])
-            outside = (digital < lay.dig_min[sig]) | (digital > lay.dig_max[sig])
+            low, high = -(2 ** (8 * lay.width - 1)), 2 ** (8 * lay.width - 1) - 1
+            outside = (digital < low) | (digital > high)
             self.clipped += int(outside.sum())
-            digital = np.clip(digital, lay.dig_min[sig], lay.dig_max[sig])
+            digital = np.clip(digital, low, high)
             samples = block[:, lay.offset(sig):lay.offset(sig) + spr * lay.width].reshape(count * spr, lay.width)
             samples[lo:lo + n] = _to_bytes(digital, lay.width)
             block[:, lay.offset(sig):lay.offset(sig) + spr * lay.width] = samples.reshape(count, spr * lay.width)

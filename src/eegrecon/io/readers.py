@@ -6,7 +6,10 @@ Every reader returns float64 arrays shaped (n_channels, n_times) or (n_times,) a
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
+import warnings
 from pathlib import Path
 
 import mne
@@ -55,22 +58,71 @@ def read_raw(path: Path, preload: bool = True, **kwargs) -> mne.io.BaseRaw:
         The recording.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
+    if not is_recording_path(path):
+        raise DataError(f"{path}: file not found" + (" (a folder: only EGI .mff and CTF .ds recordings are folders)"
+                                                     if path.is_dir() else ""))
     if path.suffix.lower() in (".edf", ".bdf"):
         check_edf_complete(path)
+    reader = _cnt_reader(path) if path.suffix.lower() == ".cnt" else mne.io.read_raw
+    printed = io.StringIO()
     try:
-        try:
-            return mne.io.read_raw(path, preload=preload, verbose="error", **kwargs)
-        except Exception as exc:  # MNE raises a bare Exception for undecodable EDF annotations
-            if path.suffix.lower() not in (".edf", ".bdf") or "encoding" in kwargs or not _is_encoding_error(exc):
-                raise
-            return mne.io.read_raw(path, preload=preload, verbose="error", encoding="latin1", **kwargs)
+        with contextlib.redirect_stdout(printed):  # some readers' packages print (mffpy): kept off the user's console
+            try:
+                raw = reader(path, preload=preload, verbose="error", **kwargs)
+            except Exception as exc:  # MNE raises a bare Exception for undecodable EDF annotations
+                if path.suffix.lower() not in (".edf", ".bdf") or "encoding" in kwargs or not _is_encoding_error(exc):
+                    raise
+                raw = mne.io.read_raw(path, preload=preload, verbose="error", encoding="latin1", **kwargs)
     except Exception as exc:  # MNE raises many types for bad files
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else f"{type(exc).__name__} in MNE's reader"
+        missing = next((pkg for pkg in _READER_PACKAGES if pkg in str(exc)), None)
+        if missing:
+            raise DataError(f"{path}: MNE's reader for this format needs the package {missing!r}: "
+                            f"pip install {missing} (or pip install \"eegrecon[formats]\")") from None
+        if "data_format" in str(exc):
+            raise DataError(f"{path}: this Neuroscan CNT file's header gives no sample count, so its sample format "
+                            "cannot be told: read it with mne.io.read_raw_cnt(path, data_format='int16' or 'int32'), "
+                            "save it as FIF and clean the FIF") from None
         raise DataError(f"{path}: cannot read as an EEG recording ({detail}); eegrecon reads what mne.io.read_raw "
                         "reads (EDF, BDF, FIF, BrainVision .vhdr, EEGLAB .set, ...): check that the file is complete "
                         "and really in one of those formats") from None
+    for line in dict.fromkeys(printed.getvalue().splitlines()):
+        if line.strip():
+            warnings.warn(f"{path}: {line.strip()}", UserWarning, stacklevel=2)
+    if not raw.ch_names:
+        raise DataError(f"{path}: the file holds no signals (only annotations, as a hypnogram or an events file "
+                        "does): nothing to clean; give the recording the annotations belong to")
+    return raw
+
+
+#: packages MNE's readers import only for some formats (NEDF and EGI .mff: defusedxml; ANT .cnt: antio)
+_READER_PACKAGES = ("defusedxml", "antio", "mffpy", "pyxdf", "h5py", "pymatreader", "edfio")
+#: recordings that are folders
+FOLDER_SUFFIXES = (".mff", ".ds")
+
+
+def is_recording_path(path: Path) -> bool:
+    """Whether ``path`` is a recording: a file, or a folder in a format that is one (EGI ``.mff``, CTF ``.ds``).
+
+    Parameters
+    ----------
+    path : Path
+        What the user named.
+
+    Returns
+    -------
+    bool
+    """
+    path = Path(path)
+    return path.is_file() or (path.is_dir() and path.suffix.lower() in FOLDER_SUFFIXES)
+
+
+def _cnt_reader(path: Path):
+    """ANT Neuro's CNT (a RIFF/RF64 container) or Neuroscan's: told apart by the first bytes, since MNE's generic
+    reader tries them in turn and the ANT library can crash the process on a Neuroscan file."""
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    return mne.io.read_raw_ant if magic in (b"RIFF", b"RF64") else mne.io.read_raw_cnt
 
 
 def _is_encoding_error(exc: Exception) -> bool:
