@@ -129,7 +129,7 @@ def one_file(path: Path, work: Path) -> dict:
     except Exception as exc:  # not a continuous recording MNE reads (epochs, a missing companion file)
         row["skip"] = f"mne.io.read_raw: {type(exc).__name__}: {' '.join(str(exc).split())[:90]}"
         return row
-    out_dir = work / path.stem
+    out_dir = Path(tempfile.mkdtemp(prefix=f"{path.name}.", dir=work))  # names repeat across folders
     start = time.perf_counter()
     run = subprocess.run(["eegrecon", "denoise", str(path), "--out", str(out_dir)], capture_output=True, text=True)
     row["seconds"] = time.perf_counter() - start
@@ -150,6 +150,9 @@ def one_file(path: Path, work: Path) -> dict:
         return row
     back = read(written[0])
     common = [c for c in raw.ch_names if c in back.ch_names]
+    if not common:
+        row["error"] = f"the written file {written[0].name} shares no channel name with the input"
+        return row
     x = raw.get_data(picks=common)
     y = back.get_data(picks=common)
     changed = np.flatnonzero(np.any(np.abs(y - x) > 1e-12 + 1e-9 * np.abs(x), axis=1))
@@ -216,9 +219,14 @@ def main() -> None:
     ok = [r for r in ran if "error" not in r]
     worst = max((r["rise"]["db"] for r in ok if r.get("rise")), default=0.0)
     clipped = sum(r.get("clipped") or 0 for r in ok)
+    many = [r for r in ok if (r["eeg_positioned"] or 0) >= 8]
+    cleaned = [r for r in many if r["changed"] and "multichannel" in r["model"]]
+    above = [f"{r['name']} {r['rise']['db']:+.2f} dB" for r in ok if r.get("rise") and r["rise"]["db"] > 1.0]
     summary = (f"{len(ran)} recordings run ({len(rows) - len(ran)} files MNE does not read as continuous "
                f"recordings skipped), {len(ran) - len(ok)} failed; largest rise counting gains ≥ 0.1 % of a "
-               f"channel's power {worst:+.2f} dB; {clipped} samples clipped by the cleaning")
+               f"channel's power {worst:+.2f} dB (above 1 dB: {', '.join(above) or 'none'}); {clipped} samples "
+               f"clipped by the cleaning; {len(cleaned)} of the {len(many)} recordings with ≥ 8 EEG channels of "
+               "known position cleaned by the multichannel model")
     print(summary)
     if args.no_write:
         return

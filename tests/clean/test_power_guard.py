@@ -66,3 +66,19 @@ def test_cleaned_samples_beyond_the_range_are_returned_as_read_and_counted():
     assert keep_in_range(out, orig, limits) == 3
     # row 1 holds 150 as read, beyond its declared range: the cleaning may go as far (140), not further (180)
     np.testing.assert_array_equal(out, [[10.0, 90.0, 99.0, -99.0], [140.0, 0.0, 10.0, 20.0]])
+
+
+def test_bad_spans_are_returned_as_read_with_the_correction_faded_in_beside_them():
+    from eegrecon.clean.power_guard import keep_as_read
+
+    x = _signals(seconds=8.0)
+    out = 0.5 * x
+    t = np.arange(x.shape[1]) / SFREQ
+    kept = (t >= 3) & (t < 4)
+    keep_as_read(out, x, kept, SFREQ)
+    np.testing.assert_array_equal(out[:, kept], x[:, kept])
+    far = (t < 3 - FADE_S) | (t >= 4 + FADE_S)
+    np.testing.assert_array_equal(out[:, far], 0.5 * x[:, far])
+    share = (x[0] - out[0]) / (0.5 * x[0])  # the share of the correction kept: from 0 at the edge up to 1
+    beside = (t >= 4) & (t < 4 + FADE_S)
+    assert np.all(np.diff(share[beside]) > 0) and 0 < share[beside][0] < 0.05 and share[beside][-1] > 0.95

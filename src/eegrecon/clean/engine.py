@@ -21,7 +21,7 @@ from eegrecon.blas import single_threaded_blas
 from eegrecon.clean.chunks import chunk_margin, chunk_quantum, chunk_spans, span_mask
 from eegrecon.clean.model_choice import Choice, ModelSet, kind_indices
 from eegrecon.clean.power_change import PowerChange
-from eegrecon.clean.power_guard import GAIN_FLOOR_DB, RISE_LIMIT_DB, guard_power, keep_in_range, stretches
+from eegrecon.clean.power_guard import GAIN_FLOOR_DB, RISE_LIMIT_DB, guard_power, keep_as_read, keep_in_range, stretches
 from eegrecon.clean.recording import Recording
 from eegrecon.clean.spatial.common_mode import is_average_referenced
 from eegrecon.clean.spatial.recording_fit import FIT_CHUNKS, TopographyPool
@@ -449,10 +449,9 @@ class ChunkEngine:
                             self._pool_later(i, st)
                         out[live] = self.finish(st)
                 i += 1
-                mask = None
-                if keep:
-                    mask = span_mask(keep, r0 + a, r0 + b)
-                    out[:, mask] = orig[:, mask]
+                mask = span_mask(keep, r0 + a, r0 + b) if keep else None
+                if mask is not None and mask.any():
+                    keep_as_read(out, orig, mask, sfreq)
                 if rec.limits is not None:
                     self.report["out_of_range_kept"] += keep_in_range(out, orig, rec.limits)
                 if s.rise_limit_db is not None:

@@ -6,6 +6,7 @@
   signal does not count — is returned as read. A cleaner only removes; a rise is something the cleaning added.
   Around it the correction fades in over :data:`FADE_S` instead of starting at once (a step in the correction
   would itself add power at every frequency); at a chunk's edge it cannot, and starts at once.
+- :func:`keep_as_read`: bad spans returned as read, the correction fading in beside them.
 - :func:`keep_in_range`: a cleaned sample beyond what the file can hold (its physical range) is returned as read
   instead of being clipped on writing.
 """
@@ -122,6 +123,25 @@ def guard_power(out: np.ndarray, orig: np.ndarray, rows: np.ndarray, sfreq: floa
         w = _keep_weight(n, spans, fade)
         less = w < 1  # the rest keeps its cleaned samples bit for bit
         out[r, less] = orig[r, less] - w[less] * (orig[r, less] - out[r, less])
+
+
+def keep_as_read(out: np.ndarray, orig: np.ndarray, kept: np.ndarray, sfreq: float) -> None:
+    """Return ``kept`` samples as read (bad spans) in every row of ``out`` (in place), the correction fading in
+    over :data:`FADE_S` beside them: it does not stop at once at a span's edge (a step would add power).
+
+    Parameters
+    ----------
+    out, orig : ndarray, shape (n_rows, n)
+        The cleaned chunk (changed in place) and the same samples as read.
+    kept : ndarray of bool, shape (n,)
+        The samples to return as read.
+    sfreq : float
+        Rate, Hz.
+    """
+    edges = np.flatnonzero(np.diff(np.r_[0, kept.astype(np.int8), 0]))
+    w = _keep_weight(out.shape[1], list(zip(edges[::2], edges[1::2])), int(round(FADE_S * sfreq)))
+    less = w < 1
+    out[:, less] = orig[:, less] - w[less] * (orig[:, less] - out[:, less])
 
 
 def keep_in_range(out: np.ndarray, orig: np.ndarray, limits: np.ndarray) -> int:
