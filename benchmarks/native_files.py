@@ -231,7 +231,8 @@ def main() -> None:
     print(summary)
     if args.no_write:
         return
-    skipped = [f"- {r['name']}: {r['skip']}" for r in rows if "skip" in r]
+    home = str(Path.home())
+    skipped = [f"- {r['name']}: {r['skip'].replace(home, '~')}" for r in rows if "skip" in r]
     lines = [f"# Files as recorded, through `eegrecon denoise` ({datetime.date.today().isoformat()})", "",
              "`python benchmarks/native_files.py` — the sample files MNE tests its readers on (mne-testing-data "
              "and mne-python's `mne/io/*/tests/data`), each run as `eegrecon denoise FILE --out DIR` in a "

@@ -1,4 +1,4 @@
-"""Nothing injected, or nothing written: the two guards every cleaned chunk passes before it leaves the engine.
+"""Nothing injected, or nothing written: the guards every cleaned chunk passes before it leaves the engine.
 
 - :func:`guard_power`: each :data:`GUARD_S` stretch of each cleaned channel whose power rises by more than
   :data:`RISE_LIMIT_DB` in any band of :mod:`~eegrecon.clean.power_change` — a band that gained at least
@@ -23,7 +23,7 @@ RISE_LIMIT_DB = 1.0
 GAIN_FLOOR_DB = -30.0
 #: length of the stretches checked, s (a chunk's last, shorter part joins the stretch before it)
 GUARD_S = 10.0
-#: the correction's fade at the edges of a stretch returned as read, s
+#: the correction's fade beside a stretch or span returned as read, s
 FADE_S = 0.5
 
 
@@ -72,7 +72,7 @@ def _keep_weight(n: int, spans: list[tuple[int, int]], fade: int) -> np.ndarray:
 def guard_power(out: np.ndarray, orig: np.ndarray, rows: np.ndarray, sfreq: float, names: list[str],
                 start_s: float, returned: dict[str, dict], kept: np.ndarray | None = None,
                 limit_db: float = RISE_LIMIT_DB) -> None:
-    """Return as read (in ``out``, in place) each stretch of ``rows`` whose power rose above :data:`RISE_LIMIT_DB`.
+    """Return as read (in ``out``, in place) each stretch of ``rows`` whose power rose above ``limit_db``.
 
     Parameters
     ----------
