@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from eegrecon.signal.montage import OLD_NAMES, standard_positions
+from eegrecon.signal.montage import OLD_NAMES, montage_positions, standard_positions, template_montage
 
 #: words that, as a name's first word, say where it comes from rather than what it is
 _SOURCE_PREFIXES = ("EEG", "POL")
@@ -118,33 +118,13 @@ def _kind_by_word(core: str) -> str | None:
 @lru_cache(maxsize=1)
 def _spelled() -> dict[str, str]:
     """Upper-case 10-05 name → as the template spells it (``"FP1"`` → ``"Fp1"``)."""
-    import warnings
-
-    import mne
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return {n.upper(): n for n in mne.channels.make_standard_montage("standard_1005").ch_names}
+    return {n.upper(): n for n in montage_positions(template_montage())}
 
 
 def _site(core: str) -> str | None:
     """The 10-05 name ``core`` stands for (old names mapped, as the template spells it), or None."""
     name = OLD_NAMES.get(core, core).rstrip(".")
     return _spelled().get(name, name) if name in standard_positions() else None
-
-
-@lru_cache(maxsize=16)
-def _montage_positions(name: str) -> dict[str, np.ndarray]:
-    import warnings
-
-    import mne
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        montage = mne.channels.make_standard_montage(name)
-        info = mne.create_info(montage.ch_names, 100.0, "eeg")
-        info.set_montage(montage)
-    return {ch["ch_name"]: np.array(ch["loc"][:3], dtype=float) for ch in info["chs"]}
 
 
 def _cap_layout(cores: list[str]) -> tuple[str | None, dict[str, str]]:
@@ -162,14 +142,14 @@ def _cap_layout(cores: list[str]) -> tuple[str | None, dict[str, str]]:
                                                      ("GSN-HydroCel-129", 129), ("GSN-HydroCel-257", 257))
                            if top <= size), (None, 0))
         if name is not None:
-            spelled = {m.upper(): m for m in _montage_positions(name)}
+            spelled = {m.upper(): m for m in montage_positions(name)}
             spelled.setdefault(f"E{size}", spelled.get("CZ"))  # the net's vertex reference, E129/E257, is "Cz"
             return name, {c: spelled[c] for c in egi if spelled.get(c)}
     if len(biosemi) >= MIN_LAYOUT_NAMES["biosemi"]:
         index = {c: (ord(m.group(1)) - ord("A")) * 32 + int(m.group(2)) - 1 for c, m in biosemi.items()}
         size = next(n for n in (16, 32, 64, 128, 256) if n > max(index.values()))
         name = f"biosemi{size}"
-        montage = list(_montage_positions(name))
+        montage = list(montage_positions(name))
         if size >= 128:  # those caps are named A1… themselves
             return name, {c: c for c in index if c in set(montage)}
         return name, {c: montage[i] for c, i in index.items() if i < len(montage)}
@@ -204,7 +184,7 @@ def channel_roles(names: list[str], types: list[str]) -> ChannelRoles:
         if second in _REFERENCE_WORDS or second in _EAR_ONLY or count >= max(2, 0.5 * len(eeg)):
             common = second
     layout, cap_names = _cap_layout([derivations[i][0] for i in eeg])
-    cap_positions = _montage_positions(layout) if layout else {}
+    cap_positions = montage_positions(layout) if layout else {}
     for i in eeg:
         prefix, core = parsed[i]
         first, second = derivations[i]

@@ -238,7 +238,7 @@ class ChunkEngine:
         margin = self._model_context(sfreq, quantum)
         if self.line_hz:
             margin += -(-self._settle(sfreq) // quantum) * quantum
-        if self.baseline_rows is not None and self.baseline_rows.any():
+        if self._removes_baseline:
             margin += -(-baseline_settle(sfreq) // quantum) * quantum
         chunk = n_times if self.settings.chunk_s is None else int(np.ceil(self.settings.chunk_s * sfreq))
         return chunk, margin, quantum
@@ -286,7 +286,7 @@ class ChunkEngine:
         a, b = keep if keep is not None else (0, x.shape[1])
         as_read = x
         base = None
-        if self.baseline_rows is not None and self.baseline_rows.any():  # offsets and drifts stay out of the work
+        if self._removes_baseline:  # offsets and drifts stay out of the work
             base = np.zeros(x.shape)
             base[self.baseline_rows] = slow_baseline(x[self.baseline_rows], sfreq)
             n_eeg = None if self.live_joint is None else self.live_joint[0]
@@ -313,6 +313,10 @@ class ChunkEngine:
             regressed, y = self.stage.regress(x, y, sfreq, lo, hi, n_eeg, self._ref_kinds(), network)
         return Stretch(as_read[broken, lo:hi], x, regressed, y, sfreq, lo, hi, a, b, broken,
                        None if base is None else base[:, lo:hi])
+
+    @property
+    def _removes_baseline(self) -> bool:
+        return self.baseline_rows is not None and bool(self.baseline_rows.any())
 
     def _ref_kinds(self) -> list[str]:
         from eegrecon.models.multichannel_net import REF_KINDS

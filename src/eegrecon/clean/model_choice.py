@@ -23,7 +23,7 @@ import numpy as np
 from eegrecon.clean.channel_roles import ChannelRoles, channel_roles
 from eegrecon.errors import EegreconError
 from eegrecon.method import Method, TestTimeEnsemble
-from eegrecon.signal.montage import positions_from_info
+from eegrecon.signal.montage import positions_from_montage
 
 #: EEG channels with a known position needed for the multichannel model
 MIN_POSITIONED_CHANNELS = 8
@@ -113,8 +113,8 @@ def joint_input(info, picks: np.ndarray, roles: ChannelRoles | None = None) -> J
         Positions (NaN where unknown), references and where the positions came from.
     """
     roles = roles if roles is not None else channel_roles(info["ch_names"], info.get_channel_types())
-    pos, origin = positions_from_info(info, picks)
-    if origin == "names":
+    pos, origin = positions_from_montage(info, picks), "montage"
+    if pos is None:
         pos = roles.positions[np.asarray(picks, dtype=int)].reshape(-1, 3)
         origin = f"names, {roles.layout} cap" if roles.layout else "names"
     ref_picks, ref_kinds = reference_channels(info, list(picks), roles)

@@ -18,6 +18,38 @@ _PREFIX = re.compile(r"^(EEG|EOG|ECG)[\s_:-]*", re.IGNORECASE)
 _SUFFIX = re.compile(r"([\s_:-]*(REF|LE|AR|AVG|CAR|A1|A2|M1|M2|-A1|-A2|-REF))+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16)
+def montage_positions(name: str) -> dict[str, np.ndarray]:
+    """The positions of one of MNE's standard montages (``"biosemi64"``, ``"GSN-HydroCel-129"``, …), in head
+    coordinates, keyed by its channel names as it spells them.
+
+    Parameters
+    ----------
+    name : str
+        A name ``mne.channels.make_standard_montage`` knows.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (3,)
+        Name → position, metres.
+    """
+    import mne
+
+    with warnings.catch_warnings():  # MNE ≥ 1.13 warns of renamed templates
+        warnings.simplefilter("ignore", FutureWarning)
+        montage = mne.channels.make_standard_montage(name)
+    info = mne.create_info(montage.ch_names, 100.0, "eeg")
+    info.set_montage(montage)
+    return {ch["ch_name"]: np.array(ch["loc"][:3], dtype=float) for ch in info["chs"]}
+
+
+def template_montage() -> str:
+    """The name of MNE's 10-05 template head (MNE ≥ 1.13 renames ``"standard_1005"`` to ``"colin27_1005"``)."""
+    import mne
+
+    return "colin27_1005" if "colin27_1005" in mne.channels.get_builtin_montages() else "standard_1005"
+
+
 @lru_cache(maxsize=1)
 def standard_positions() -> dict[str, np.ndarray]:
     """The 10-05 positions of MNE's template head, in head coordinates, keyed by upper-case name.
@@ -27,15 +59,7 @@ def standard_positions() -> dict[str, np.ndarray]:
     dict of str to ndarray, shape (3,)
         Name (upper case) → position, metres.
     """
-    import mne
-
-    with warnings.catch_warnings():  # MNE ≥ 1.13 renames the template ("standard_1005" → "colin27_1005")
-        warnings.simplefilter("ignore", FutureWarning)
-        name = "colin27_1005" if "colin27_1005" in mne.channels.get_builtin_montages() else "standard_1005"
-        montage = mne.channels.make_standard_montage(name)
-    info = mne.create_info(montage.ch_names, 100.0, "eeg")
-    info.set_montage(montage)
-    return {ch["ch_name"].upper(): np.array(ch["loc"][:3], dtype=float) for ch in info["chs"]}
+    return {n.upper(): pos for n, pos in montage_positions(template_montage()).items()}
 
 
 def standard_name(name: str) -> str:
@@ -77,6 +101,29 @@ def positions_from_names(names: list[str]) -> np.ndarray:
     return out
 
 
+def positions_from_montage(info, picks: list[int] | np.ndarray) -> np.ndarray | None:
+    """Positions of picked channels from the recording's own montage, when it gives at least half of them.
+
+    Parameters
+    ----------
+    info : mne.Info
+        The recording's info.
+    picks : list of int
+        Channel indices.
+
+    Returns
+    -------
+    ndarray, shape (n_picks, 3), or None
+        Metres, head coordinates, NaN where unknown; None when the montage places fewer than half.
+    """
+    locs = np.array([info["chs"][i]["loc"][:3] for i in picks], dtype=float).reshape(-1, 3)
+    known = np.isfinite(locs).all(axis=1) & (np.abs(locs).sum(axis=1) > 0)
+    if len(picks) and known.mean() >= 0.5:
+        locs[~known] = np.nan
+        return locs
+    return None
+
+
 def positions_from_info(info, picks: list[int] | np.ndarray) -> tuple[np.ndarray, str]:
     """Positions of picked channels: the recording's montage where it has one, else the names.
 
@@ -94,10 +141,8 @@ def positions_from_info(info, picks: list[int] | np.ndarray) -> tuple[np.ndarray
     origin : str
         ``"montage"`` (digitised/montage positions set on the recording) or ``"names"`` (10-05 template).
     """
-    locs = np.array([info["chs"][i]["loc"][:3] for i in picks], dtype=float).reshape(-1, 3)
-    known = np.isfinite(locs).all(axis=1) & (np.abs(locs).sum(axis=1) > 0)
-    if len(picks) and known.mean() >= 0.5:
-        locs[~known] = np.nan
+    locs = positions_from_montage(info, picks)
+    if locs is not None:
         return locs, "montage"
     return positions_from_names([info["ch_names"][i] for i in picks]), "names"
 
